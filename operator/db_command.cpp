@@ -1,0 +1,13 @@
+#include <iostream>
+
+#include "commands.h"
+
+namespace orderops::cli {
+
+// Not built yet: the command exists so the CLI lists it, and says plainly that it is missing.
+int db_command(std::span<const std::string>) {
+  std::cerr << "orderops db: not implemented yet (tracked in issue 5)\n";
+  return kExitFailed;
+}
+
+}  // namespace orderops::cli

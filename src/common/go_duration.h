@@ -1,0 +1,20 @@
+// Go duration syntax ("72h", "1h30m", "300ms", "1.5s"), used by CRD fields such as
+// timeouts.*.after and by the manager's --lease-duration flags. Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/error.h"
+
+namespace orderops {
+
+// Parses exactly what Go's time.ParseDuration accepts (units ns, us, µs, ms, s, m, h; a sign;
+// decimal fractions; "0" alone). The error names the text and the problem.
+Result<Duration> parse_go_duration(std::string_view text);
+
+// Formats as Go's Duration.String() does: "1h30m0s", "15s", "300ms", "0s".
+std::string format_go_duration(Duration d);
+
+}  // namespace orderops

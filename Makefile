@@ -44,7 +44,7 @@ bench: deps
 
 image:
 	@command -v docker >/dev/null || { echo "image: docker is not installed" >&2; exit 1; }
-	docker build -t orderops:dev .
+	docker build --build-arg GIT_COMMIT=$$(git rev-parse --short=12 HEAD) -t orderops:latest .
 
 format:
 	@git ls-files '*.cpp' '*.h' '*.hpp' | xargs clang-format -i

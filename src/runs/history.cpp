@@ -16,8 +16,9 @@ std::vector<RunRecord> add_to_history(std::vector<RunRecord> history, RunRecord 
   int successful = 0;
   int failed = 0;
   for (auto& r : history) {
-    int& seen = r.succeeded() ? successful : failed;
-    const int limit = r.succeeded() ? limits.successful : limits.failed;
+    const bool ok = r.outcome == Outcome::kSucceeded;
+    int& seen = ok ? successful : failed;
+    const int limit = ok ? limits.successful : limits.failed;
     if (seen < limit) {
       ++seen;
       kept.push_back(std::move(r));

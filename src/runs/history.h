@@ -3,6 +3,7 @@
 // the CronJob controller keeps its finished Jobs. Pure; thread-compatible.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "runs/run_record.h"
@@ -20,7 +21,7 @@ std::vector<RunRecord> add_to_history(std::vector<RunRecord> history, RunRecord 
 
 // status.consecutiveFailures after a run: kept as a counter because the history may hold fewer
 // failed runs than alerts.consecutiveFailures asks for.
-inline int next_consecutive_failures(int previous, Outcome outcome) {
+inline std::int64_t next_consecutive_failures(std::int64_t previous, Outcome outcome) {
   return outcome == Outcome::kSucceeded ? 0 : previous + 1;
 }
 

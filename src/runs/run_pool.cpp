@@ -36,6 +36,7 @@ bool RunPool::submit(RunRequest request) {
   if (runs_.contains(request.record.run_id)) return false;
   auto run = std::make_shared<Run>();
   run->request = std::move(request);
+  run->request.record.start_time = clock_.now();
   runs_.emplace(run->request.record.run_id, run);
   queue_.push_back(run);
   changed_.notify_all();
@@ -72,14 +73,16 @@ bool RunPool::wait_idle(std::stop_token stop) const {
   return changed_.wait(lock, stop, [&] { return runs_.empty(); });
 }
 
-std::vector<RunRecord> RunPool::active(const std::string& owner) const {
+std::vector<api::ActiveRun> RunPool::active(const std::string& owner) const {
   std::lock_guard lock(mu_);
-  std::vector<RunRecord> out;
+  std::vector<api::ActiveRun> out;
   for (const auto& [id, run] : runs_) {
-    if (run->request.owner == owner) out.push_back(run->request.record);
+    const RunRecord& r = run->request.record;
+    if (run->request.owner == owner) out.push_back({r.run_id, r.scheduled_time, r.start_time});
   }
-  std::sort(out.begin(), out.end(),
-            [](const RunRecord& a, const RunRecord& b) { return a.start_time < b.start_time; });
+  std::sort(out.begin(), out.end(), [](const api::ActiveRun& a, const api::ActiveRun& b) {
+    return a.start_time < b.start_time;
+  });
   return out;
 }
 

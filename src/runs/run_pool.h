@@ -56,8 +56,9 @@ class RunPool {
   // Blocks until nothing is queued or active, or `stop` fires. True when idle.
   bool wait_idle(std::stop_token stop) const;
 
-  // Records of the queued and active runs of `owner` (outcome unset), oldest first.
-  std::vector<RunRecord> active(const std::string& owner) const;
+  // The queued and active runs of `owner`, oldest first (a queued run's start_time is when it
+  // was submitted).
+  std::vector<api::ActiveRun> active(const std::string& owner) const;
   std::size_t active_count() const;
   std::size_t queued_count() const;
 

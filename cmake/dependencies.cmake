@@ -12,6 +12,8 @@ find_package(cpprestsdk REQUIRED)
 find_package(prometheus-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# libpq itself: src/pg calls it directly (non-blocking connect, cancel) under libpqxx.
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 if(ORDEROPS_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

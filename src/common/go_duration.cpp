@@ -1,22 +1,68 @@
 #include "common/go_duration.h"
 
-#include <cctype>
-#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <utility>
 
 namespace orderops {
 namespace {
 
-struct Unit {
-  std::string_view name;
-  std::int64_t nanos;
-};
+constexpr std::uint64_t kNanosecond = 1;
+constexpr std::uint64_t kMicrosecond = 1000;
+constexpr std::uint64_t kMillisecond = 1000 * kMicrosecond;
+constexpr std::uint64_t kSecond = 1000 * kMillisecond;
 
-// Longest names first so "ms" is not read as "m" followed by garbage.
-constexpr Unit kUnits[] = {{"ns", 1},           {"us", 1000},           {"\xC2\xB5s", 1000},
-                           {"\xCE\xBCs", 1000}, {"ms", 1000000},        {"s", 1000000000},
-                           {"m", 60000000000},  {"h", 3600000000000}};
+std::optional<std::uint64_t> unit_nanos(std::string_view u) {
+  if (u == "ns") return kNanosecond;
+  if (u == "us" || u == "\xC2\xB5s" || u == "\xCE\xBCs") return kMicrosecond;
+  if (u == "ms") return kMillisecond;
+  if (u == "s") return kSecond;
+  if (u == "m") return 60 * kSecond;
+  if (u == "h") return 3600 * kSecond;
+  return std::nullopt;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+constexpr std::uint64_t kTwo63 = std::uint64_t{1} << 63;
+
+// Leading decimal integer; nullopt on overflow past 2^63.
+std::optional<std::uint64_t> leading_int(std::string_view& s) {
+  std::uint64_t x = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    if (x > kTwo63 / 10) return std::nullopt;
+    x = x * 10 + static_cast<std::uint64_t>(s[i] - '0');
+    if (x > kTwo63) return std::nullopt;
+  }
+  s.remove_prefix(i);
+  return x;
+}
+
+// Digits after the point: value and 10^digits, ignoring digits once more would overflow.
+std::pair<std::uint64_t, double> leading_fraction(std::string_view& s) {
+  std::uint64_t x = 0;
+  double scale = 1;
+  bool overflow = false;
+  std::size_t i = 0;
+  for (; i < s.size() && is_digit(s[i]); ++i) {
+    if (overflow) continue;
+    if (x > (kTwo63 - 1) / 10) {
+      overflow = true;
+      continue;
+    }
+    const std::uint64_t y = x * 10 + static_cast<std::uint64_t>(s[i] - '0');
+    if (y > kTwo63) {
+      overflow = true;
+      continue;
+    }
+    x = y;
+    scale *= 10;
+  }
+  s.remove_prefix(i);
+  return {x, scale};
+}
 
 std::string fmt_frac(std::uint64_t v, int prec, std::string& out_digits) {
   // Writes v / 10^prec with trailing zeros of the fraction removed, Go style.
@@ -35,7 +81,9 @@ std::string fmt_frac(std::uint64_t v, int prec, std::string& out_digits) {
 }  // namespace
 
 Result<Duration> parse_go_duration(std::string_view text) {
-  const std::string quoted = "duration \"" + std::string(text) + "\"";
+  std::string quoted;
+  quoted.append(1, '"').append(text).append(1, '"');
+  auto bad = [&] { return invalid("invalid duration " + quoted); };
   std::string_view s = text;
   bool negative = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
@@ -43,47 +91,51 @@ Result<Duration> parse_go_duration(std::string_view text) {
     s.remove_prefix(1);
   }
   if (s == "0") return Duration{0};
-  if (s.empty()) return invalid(quoted + ": empty");
-  long double total = 0;
+  if (s.empty()) return bad();
+  std::uint64_t total = 0;
   while (!s.empty()) {
-    size_t i = 0;
-    long double value = 0;
-    bool any = false;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      value = value * 10 + (s[i] - '0');
-      ++i;
-      any = true;
+    if (!(s[0] == '.' || is_digit(s[0]))) return bad();
+    const std::size_t before_int = s.size();
+    const auto whole = leading_int(s);
+    if (!whole) return bad();
+    std::uint64_t v = *whole;
+    const bool pre = before_int != s.size();
+    std::uint64_t frac = 0;
+    double scale = 1;
+    bool post = false;
+    if (!s.empty() && s[0] == '.') {
+      s.remove_prefix(1);
+      const std::size_t before_frac = s.size();
+      std::tie(frac, scale) = leading_fraction(s);
+      post = before_frac != s.size();
     }
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      long double scale = 0.1L;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-        value += (s[i] - '0') * scale;
-        scale /= 10;
-        ++i;
-        any = true;
-      }
-    }
-    if (!any) return invalid(quoted + ": expected a number, like 72h or 1h30m");
+    if (!pre && !post) return bad();
+    std::size_t i = 0;
+    while (i < s.size() && s[i] != '.' && !is_digit(s[i])) ++i;
+    if (i == 0) return invalid("missing unit in duration " + quoted);
+    const std::string_view unit_text = s.substr(0, i);
     s.remove_prefix(i);
-    const Unit* unit = nullptr;
-    for (const auto& u : kUnits) {
-      if (s.starts_with(u.name) && (unit == nullptr || u.name.size() > unit->name.size())) {
-        unit = &u;
-      }
+    const auto unit = unit_nanos(unit_text);
+    if (!unit) {
+      return invalid("unknown unit \"" + std::string(unit_text) + "\" in duration " + quoted);
     }
-    if (unit == nullptr) {
-      if (s.empty()) return invalid(quoted + ": missing unit (ns, us, ms, s, m or h)");
-      return invalid(quoted + ": unknown unit (want ns, us, ms, s, m or h)");
+    if (v > kTwo63 / *unit) return bad();
+    v *= *unit;
+    if (frac > 0) {
+      // Go computes the fraction in float64 and truncates; keep that so rounding matches.
+      v += static_cast<std::uint64_t>(static_cast<double>(frac) *
+                                      (static_cast<double>(*unit) / scale));
+      if (v > kTwo63) return bad();
     }
-    s.remove_prefix(unit->name.size());
-    total += value * static_cast<long double>(unit->nanos);
-    if (total > static_cast<long double>(std::numeric_limits<std::int64_t>::max())) {
-      return invalid(quoted + ": out of range");
-    }
+    total += v;
+    if (total > kTwo63) return bad();
   }
-  const auto nanos = static_cast<std::int64_t>(std::llround(total));
-  return Duration{negative ? -nanos : nanos};
+  if (negative) {
+    return Duration{total == kTwo63 ? std::numeric_limits<std::int64_t>::min()
+                                    : -static_cast<std::int64_t>(total)};
+  }
+  if (total > kTwo63 - 1) return bad();
+  return Duration{static_cast<std::int64_t>(total)};
 }
 
 std::string format_go_duration(Duration d) {

@@ -11,7 +11,9 @@
 namespace orderops {
 
 // Parses exactly what Go's time.ParseDuration accepts (units ns, us, µs, ms, s, m, h; a sign;
-// decimal fractions; "0" alone). The error names the text and the problem.
+// decimal fractions; "0" alone), integer-exact, including Go's float64 truncation of fractions
+// (robfig's @every and the CRD's `after` fields depend on it). The message names the problem and
+// the text, e.g. `unknown unit "d" in duration "1d"`.
 Result<Duration> parse_go_duration(std::string_view text);
 
 // Formats as Go's Duration.String() does: "1h30m0s", "15s", "300ms", "0s".

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 
+#include "common/go_duration.h"
 #include "schedule/cron_schedule.h"
 #include "schedule/go_compat.h"
 
@@ -159,7 +160,7 @@ Result<std::variant<CronSchedule::Fields, std::chrono::seconds>> parse_descripto
   if (d == "@hourly") return F{zero, all(hour), all(dom), all(month), all(dow)};
   constexpr std::string_view kEvery = "@every ";
   if (d.starts_with(kEvery)) {
-    const auto duration = go::parse_duration(d.substr(kEvery.size()));
+    const auto duration = parse_go_duration(d.substr(kEvery.size()));
     if (!duration) return invalid("@every: " + duration.error().message);
     // robfig's Every: at least one second, and whole seconds only.
     const auto delay = std::max<Duration>(*duration, std::chrono::seconds(1));

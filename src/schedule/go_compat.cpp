@@ -61,61 +61,9 @@ bool is_space(char32_t r) {
   }
 }
 
-constexpr std::uint64_t kNanosecond = 1;
-constexpr std::uint64_t kMicrosecond = 1000;
-constexpr std::uint64_t kMillisecond = 1000 * kMicrosecond;
-constexpr std::uint64_t kSecond = 1000 * kMillisecond;
-
-std::optional<std::uint64_t> unit_nanos(std::string_view u) {
-  if (u == "ns") return kNanosecond;
-  if (u == "us" || u == "\xC2\xB5s" || u == "\xCE\xBCs") return kMicrosecond;
-  if (u == "ms") return kMillisecond;
-  if (u == "s") return kSecond;
-  if (u == "m") return 60 * kSecond;
-  if (u == "h") return 3600 * kSecond;
-  return std::nullopt;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr std::uint64_t kTwo63 = std::uint64_t{1} << 63;
-
-// Leading decimal integer; nullopt on overflow past 2^63.
-std::optional<std::uint64_t> leading_int(std::string_view& s) {
-  std::uint64_t x = 0;
-  std::size_t i = 0;
-  for (; i < s.size() && is_digit(s[i]); ++i) {
-    if (x > kTwo63 / 10) return std::nullopt;
-    x = x * 10 + static_cast<std::uint64_t>(s[i] - '0');
-    if (x > kTwo63) return std::nullopt;
-  }
-  s.remove_prefix(i);
-  return x;
-}
-
-// Digits after the point: value and 10^digits, ignoring digits once more would overflow.
-std::pair<std::uint64_t, double> leading_fraction(std::string_view& s) {
-  std::uint64_t x = 0;
-  double scale = 1;
-  bool overflow = false;
-  std::size_t i = 0;
-  for (; i < s.size() && is_digit(s[i]); ++i) {
-    if (overflow) continue;
-    if (x > (kTwo63 - 1) / 10) {
-      overflow = true;
-      continue;
-    }
-    const std::uint64_t y = x * 10 + static_cast<std::uint64_t>(s[i] - '0');
-    if (y > kTwo63) {
-      overflow = true;
-      continue;
-    }
-    x = y;
-    scale *= 10;
-  }
-  s.remove_prefix(i);
-  return {x, scale};
-}
 
 }  // namespace
 
@@ -194,63 +142,6 @@ std::optional<std::string> lower_ascii(std::string_view s) {
     }
   }
   return out;
-}
-
-Result<Duration> parse_duration(std::string_view text) {
-  const std::string quoted = quote(text);
-  auto bad = [&] { return invalid("invalid duration " + quoted); };
-  std::string_view s = text;
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s == "0") return Duration{0};
-  if (s.empty()) return bad();
-  std::uint64_t total = 0;
-  while (!s.empty()) {
-    if (!(s[0] == '.' || is_digit(s[0]))) return bad();
-    const std::size_t before_int = s.size();
-    const auto whole = leading_int(s);
-    if (!whole) return bad();
-    std::uint64_t v = *whole;
-    const bool pre = before_int != s.size();
-    std::uint64_t frac = 0;
-    double scale = 1;
-    bool post = false;
-    if (!s.empty() && s[0] == '.') {
-      s.remove_prefix(1);
-      const std::size_t before_frac = s.size();
-      std::tie(frac, scale) = leading_fraction(s);
-      post = before_frac != s.size();
-    }
-    if (!pre && !post) return bad();
-    std::size_t i = 0;
-    while (i < s.size() && s[i] != '.' && !is_digit(s[i])) ++i;
-    if (i == 0) return invalid("missing unit in duration " + quoted);
-    const std::string_view unit_text = s.substr(0, i);
-    s.remove_prefix(i);
-    const auto unit = unit_nanos(unit_text);
-    if (!unit) {
-      return invalid("unknown unit \"" + std::string(unit_text) + "\" in duration " + quoted);
-    }
-    if (v > kTwo63 / *unit) return bad();
-    v *= *unit;
-    if (frac > 0) {
-      // Go computes the fraction in float64 and truncates; keep that so rounding matches.
-      v += static_cast<std::uint64_t>(static_cast<double>(frac) *
-                                      (static_cast<double>(*unit) / scale));
-      if (v > kTwo63) return bad();
-    }
-    total += v;
-    if (total > kTwo63) return bad();
-  }
-  if (negative) {
-    return Duration{total == kTwo63 ? std::numeric_limits<std::int64_t>::min()
-                                    : -static_cast<std::int64_t>(total)};
-  }
-  if (total > kTwo63 - 1) return bad();
-  return Duration{static_cast<std::int64_t>(total)};
 }
 
 }  // namespace orderops::schedule::go

@@ -1,6 +1,7 @@
 // Go standard-library behaviours that robfig/cron v3 inherits and that decide what a schedule
-// means: strings.Fields (Unicode spaces), strconv.Atoi, strings.ToLower for month/day names and
-// time.ParseDuration for `@every`. Internal to src/schedule. Pure; thread-safe.
+// means: strings.Fields (Unicode spaces), strconv.Atoi, strings.ToLower for month/day names
+// (time.ParseDuration, for `@every`, is common/go_duration.h). Internal to src/schedule. Pure;
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -31,9 +32,5 @@ std::optional<std::int64_t> atoi(std::string_view s);
 // strings.ToLower restricted to what can equal an ASCII name: nullopt when the lowered text
 // would contain anything but ASCII (so it cannot match "jan".."dec" / "sun".."sat").
 std::optional<std::string> lower_ascii(std::string_view s);
-
-// time.ParseDuration, integer-exact (including its float64 handling of fractions). The error
-// message is the problem only, e.g. `unknown unit "d" in duration "1d"`.
-Result<Duration> parse_duration(std::string_view s);
 
 }  // namespace orderops::schedule::go

@@ -140,9 +140,4 @@ SlotDecision decide_slot(const CronSchedule& schedule, const TimeZone& zone, con
   return d;
 }
 
-std::string run_id(std::string_view name, SystemTime slot) {
-  const auto unix = std::chrono::floor<seconds>(slot).time_since_epoch().count();
-  return std::string(name) + "-" + std::to_string(unix / 60);
-}
-
 }  // namespace orderops::schedule

@@ -70,7 +70,4 @@ struct SlotDecision {
 // caller's: they decide whether `start` is acted on, and do not change the requeue).
 SlotDecision decide_slot(const CronSchedule& schedule, const TimeZone& zone, const SlotInputs& in);
 
-// The run's stable identity for a slot, as CronJob names its Jobs: "<name>-<unix minutes>".
-std::string run_id(std::string_view name, SystemTime slot);
-
 }  // namespace orderops::schedule

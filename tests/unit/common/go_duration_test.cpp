@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 namespace orderops {
 namespace {
 
@@ -65,6 +67,25 @@ TEST(GoDuration, RoundTrips) {
   for (const Duration d : {Duration(hours(168)), Duration(milliseconds(2250)),
                            Duration(seconds(3599)), Duration(nanoseconds(123456789))}) {
     EXPECT_EQ(*parse_go_duration(format_go_duration(d)), d);
+  }
+}
+
+TEST(GoDuration, IsExactLikeGo) {
+  EXPECT_EQ(parse_go_duration("1h30m").value(), std::chrono::minutes(90));
+  EXPECT_EQ(parse_go_duration("-0").value(), nanoseconds(0));
+  EXPECT_EQ(parse_go_duration(".5s").value(), std::chrono::milliseconds(500));
+  EXPECT_EQ(parse_go_duration("5.s").value(), std::chrono::seconds(5));
+  // The fraction goes through float64 and is truncated, not rounded.
+  EXPECT_EQ(parse_go_duration("1.9999999999s").value(), nanoseconds(1999999999));
+  EXPECT_EQ(parse_go_duration("2562047h47m16.854775807s").value(), nanoseconds(INT64_MAX));
+  EXPECT_EQ(parse_go_duration("-2562047h47m16.854775808s").value(), nanoseconds(INT64_MIN));
+  EXPECT_EQ(parse_go_duration("1\xC2\xB5s").value(), nanoseconds(1000));
+  EXPECT_EQ(parse_go_duration("2562047h47m16.854775808s").error().message,
+            "invalid duration \"2562047h47m16.854775808s\"");
+  EXPECT_EQ(parse_go_duration("1d").error().message, "unknown unit \"d\" in duration \"1d\"");
+  EXPECT_EQ(parse_go_duration("5").error().message, "missing unit in duration \"5\"");
+  for (const std::string bad : {"", "+", ".s", "1h ", " 1h", "1..5s"}) {
+    EXPECT_FALSE(parse_go_duration(bad)) << bad;
   }
 }
 

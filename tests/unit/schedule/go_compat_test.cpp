@@ -42,24 +42,5 @@ TEST(GoLower, LowersWhatCanMatchAsciiNames) {
   EXPECT_EQ(lower_ascii("m\xC3\xB6n"), std::nullopt);
 }
 
-TEST(GoParseDuration, IsExactLikeGo) {
-  EXPECT_EQ(parse_duration("1h30m").value(), std::chrono::minutes(90));
-  EXPECT_EQ(parse_duration("-0").value(), nanoseconds(0));
-  EXPECT_EQ(parse_duration(".5s").value(), std::chrono::milliseconds(500));
-  EXPECT_EQ(parse_duration("5.s").value(), std::chrono::seconds(5));
-  // The fraction goes through float64 and is truncated, not rounded.
-  EXPECT_EQ(parse_duration("1.9999999999s").value(), nanoseconds(1999999999));
-  EXPECT_EQ(parse_duration("2562047h47m16.854775807s").value(), nanoseconds(INT64_MAX));
-  EXPECT_EQ(parse_duration("-2562047h47m16.854775808s").value(), nanoseconds(INT64_MIN));
-  EXPECT_EQ(parse_duration("1\xC2\xB5s").value(), nanoseconds(1000));
-  EXPECT_EQ(parse_duration("2562047h47m16.854775808s").error().message,
-            "invalid duration \"2562047h47m16.854775808s\"");
-  EXPECT_EQ(parse_duration("1d").error().message, "unknown unit \"d\" in duration \"1d\"");
-  EXPECT_EQ(parse_duration("5").error().message, "missing unit in duration \"5\"");
-  for (const std::string bad : {"", "+", ".s", "1h ", " 1h", "1..5s"}) {
-    EXPECT_FALSE(parse_duration(bad)) << bad;
-  }
-}
-
 }  // namespace
 }  // namespace orderops::schedule::go

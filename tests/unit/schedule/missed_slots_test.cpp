@@ -157,11 +157,5 @@ TEST(MostRecentScheduleTime, ReportsTheAnchorItSearchedFrom) {
   EXPECT_EQ(open.missed, MissedSlots::kFew);
 }
 
-TEST(RunId, IsTheNameAndTheSlotInUnixMinutes) {
-  EXPECT_EQ(run_id("cleanup", at("2026-05-01T10:00:00Z")), "cleanup-29627160");
-  EXPECT_EQ(run_id("cleanup", at("2026-05-01T10:00:59.9Z")), "cleanup-29627160");
-  EXPECT_EQ(run_id("cleanup", at("2026-05-01T10:01:00Z")), "cleanup-29627161");
-}
-
 }  // namespace
 }  // namespace orderops::schedule

@@ -1,0 +1,60 @@
+// orderops-test-postgres: a throwaway PostgreSQL for the demo and shell tests. Prints the URL of
+// a migrated database, then keeps the cluster until SIGINT/SIGTERM/SIGHUP (or stdin closing with
+// --until-stdin-closes) and removes it. The server also dies if this process is killed.
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "common/flags.h"
+#include "postgres/postgres_cluster.h"
+
+int main(int argc, char** argv) {
+  std::string database = "orderops";
+  std::string url_file;
+  bool no_migrate = false;
+  bool until_stdin = false;
+  orderops::FlagSet flags("orderops-test-postgres");
+  flags.add_string("--database", &database, "database to create (default orderops)");
+  flags.add_string("--url-file", &url_file, "also write the URL to this file");
+  flags.add_bool("--no-migrate", &no_migrate, "leave the database empty");
+  flags.add_bool("--until-stdin-closes", &until_stdin, "also stop when stdin reaches EOF");
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (auto parsed = flags.parse(args); !parsed || !parsed->empty()) {
+    std::cerr << (parsed ? "unexpected argument" : parsed.error().message) << "\n" << flags.usage();
+    return 2;
+  }
+  // Block the stop signals before anything else so none is lost to the default action.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
+  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int sfd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+
+  auto cluster = orderops::testing::PostgresCluster::start();
+  if (!cluster) {
+    std::cerr << cluster.error().to_string() << "\n";
+    return 1;
+  }
+  auto url = (*cluster)->create_database(database, !no_migrate);
+  if (!url) {
+    std::cerr << url.error().to_string() << "\n";
+    return 1;
+  }
+  if (!url_file.empty()) std::ofstream(url_file) << *url << "\n";
+  std::cout << *url << std::endl;
+
+  pollfd fds[2] = {{sfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+  while (true) {
+    if (::poll(fds, until_stdin ? 2 : 1, -1) < 0) continue;
+    if (fds[0].revents) break;
+    if (until_stdin && fds[1].revents) {
+      char buf[256];
+      if (::read(STDIN_FILENO, buf, sizeof buf) <= 0) break;
+    }
+  }
+  return 0;
+}

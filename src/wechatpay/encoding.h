@@ -7,13 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/base64.h"
 #include "common/error.h"
 
 namespace orderops::wechatpay {
 
-std::string base64_encode(std::string_view bytes);
-// Standard alphabet with padding; whitespace is not accepted (signatures never contain it).
-Result<std::string> base64_decode(std::string_view text);
+using orderops::base64_decode;
+using orderops::base64_encode;
 
 std::string hex_lower(std::string_view bytes);
 std::string sha1_hex(std::string_view bytes);

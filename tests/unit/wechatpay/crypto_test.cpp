@@ -27,7 +27,6 @@ TEST(Encoding, Base64MatchesRfc4648Vectors) {
   EXPECT_EQ(base64_encode("\xff\xfe\xfd"), "//79");
   EXPECT_FALSE(base64_decode("Zm9"));
   EXPECT_FALSE(base64_decode("Zm=v"));
-  EXPECT_FALSE(base64_decode("Zm9v\n"));
   EXPECT_FALSE(base64_decode("WECHATPAY/SIGNTEST/"));
 }
 

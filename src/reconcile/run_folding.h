@@ -1,0 +1,28 @@
+// Folds finished runs into a task's status: lastRun, recentRuns (bounded by the history limits),
+// consecutiveFailures and lastSuccessfulTime, and the active run from what the pool reports.
+// Idempotent: a run whose ID already stands in lastRun or recentRuns is skipped, so a status write
+// retried after a conflict never counts a run twice. Pure; thread-safe.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "api/run_status.h"
+#include "reconcile/run_ledger.h"
+#include "runs/history.h"
+
+namespace orderops::reconcile {
+
+// Returns the IDs of the runs that are now part of `task` (folded now or before), i.e. those the
+// ledger may forget once this status is written.
+std::vector<std::string> fold_finished_runs(api::TaskStatus& task,
+                                            std::span<const FinishedRun> finished,
+                                            runs::HistoryLimits limits);
+
+// status.active: the oldest run still queued or running (Allow may run several), else absent.
+void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& active);
+
+// metav1.Time has whole seconds; status compared after a round trip must not differ below that.
+SystemTime whole_seconds(SystemTime t);
+
+}  // namespace orderops::reconcile

@@ -1,5 +1,8 @@
 #include "wiring.h"
 
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <random>
 
 #include "kube/client.h"
@@ -7,7 +10,13 @@
 #include "kube/http_transport.h"
 #include "metrics/http_endpoints.h"
 #include "metrics/metrics.h"
+#include "metrics/run_metrics.h"
+#include "reconcile/atp_reconciler.h"
+#include "reconcile/database_probe.h"
 #include "reconcile/placeholder_reconciler.h"
+#include "reconcile/run_ledger.h"
+#include "reconcile/secret_source.h"
+#include "runs/run_pool.h"
 #include "runtime/event_recorder.h"
 #include "runtime/manager.h"
 #include "runtime/status_writer.h"
@@ -56,7 +65,13 @@ struct ManagerApp::Parts {
   std::unique_ptr<runtime::EventRecorder> recorder;
   std::unique_ptr<runtime::StatusWriter> status;
   std::unique_ptr<runtime::Manager> manager;
-  std::vector<std::unique_ptr<reconcile::PlaceholderReconciler>> reconcilers;
+  std::unique_ptr<metrics::RunMetrics> run_metrics;
+  // The run engine: runs execute in the leader only (api.md section 3).
+  std::unique_ptr<runs::RunPool> pool;
+  reconcile::RunLedger ledger;
+  std::unique_ptr<reconcile::PgDatabaseProbe> database_probe;
+  std::unique_ptr<reconcile::StoreSecretSource> secrets;
+  std::vector<std::unique_ptr<runtime::Reconciler>> reconcilers;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
   std::unique_ptr<metrics::ProbeEndpoint> probe_endpoint;
 };
@@ -65,6 +80,103 @@ ManagerApp::ManagerApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) 
 ManagerApp::~ManagerApp() = default;
 
 namespace {
+
+runtime::ControllerHooks controller_hooks(metrics::Metrics& m, const std::string& kind) {
+  runtime::ControllerHooks hooks;
+  hooks.reconciled = [&m, kind](std::string_view result, Duration took) {
+    m.observe_reconcile(kind, result, took);
+  };
+  hooks.queue_depth = [&m, kind](std::size_t depth) { m.set_workqueue_depth(kind, depth); };
+  m.set_workqueue_depth(kind, 0);  // the series exists before the first key arrives
+  return hooks;
+}
+
+// Reconciles may wait on a database probe (up to its connect timeout); a few workers keep one
+// unreachable shop database from delaying every other policy.
+constexpr int kAtpWorkers = 4;
+
+void observe_aftersales(metrics::RunMetrics& rm, const kube::ObjectKey& key,
+                        const aftersales::AftersalesRunResult& result) {
+  for (const auto& t : result.transitions()) {
+    rm.add_aftersales_transitions(key.ns, key.name, t.from, t.to, t.count);
+  }
+  if (!result.backlog) return;
+  rm.set_aftersales_backlog(key.ns, key.name, "pending_approval", result.backlog->pending_approval);
+  rm.set_aftersales_backlog(key.ns, key.name, "pending_return", result.backlog->pending_return);
+  rm.set_aftersales_backlog(key.ns, key.name, "pending_receive", result.backlog->pending_receive);
+  rm.set_aftersales_oldest_overdue(key.ns, key.name, result.backlog->oldest_overdue_seconds);
+}
+
+void observe_run(metrics::RunMetrics& rm, const kube::ObjectKey& key, std::string_view task,
+                 const api::RunRecord& r) {
+  metrics::RunObservation o;
+  o.ns = key.ns;
+  o.name = key.name;
+  o.task = task;
+  o.outcome = api::to_string(r.outcome);
+  o.trigger = api::to_string(r.trigger);
+  o.completed = r.completion_time.value_or(r.start_time);
+  o.duration = o.completed - r.start_time;
+  o.succeeded = r.outcome == api::Outcome::kSucceeded;
+  if (r.scheduled_time) o.lateness = r.start_time - *r.scheduled_time;
+  rm.observe_run(o);
+}
+
+Status add_aftersales(ManagerApp::Parts& p, const kube::ResourceType& type, const std::string& ns) {
+  runtime::Informer& informer = p.manager->informer(type, ns);
+  runtime::Informer& secrets = p.manager->informer(kube::secret_resource(), ns);
+  p.secrets = std::make_unique<reconcile::StoreSecretSource>(secrets.store());
+  metrics::Metrics& m = p.metrics;
+  metrics::RunMetrics& rm = *p.run_metrics;
+  runtime::EventRecorder& recorder = *p.recorder;
+  // The controller is created after its reconciler, which needs to requeue into it.
+  auto controller_slot = std::make_shared<runtime::Controller*>(nullptr);
+
+  reconcile::AtpHooks hooks;
+  hooks.condition_set = [&m, kind = type.kind](const kube::ObjectKey& key, std::string_view t,
+                                               std::string_view status) {
+    m.set_resource_condition(kind, key.ns, key.name, t, status);
+  };
+  hooks.resource_gone = [&m, kind = type.kind](const kube::ObjectKey& key) {
+    m.forget_resource(kind, key.ns, key.name);
+  };
+  hooks.run_finished = [&rm](const kube::ObjectKey& key, const api::RunRecord& r) {
+    observe_run(rm, key, "aftersales", r);
+  };
+  hooks.job_result = [&rm](const kube::ObjectKey& key, const aftersales::AftersalesRunResult& r) {
+    observe_aftersales(rm, key, r);
+  };
+  reconcile::AtpReconcilerDeps deps{
+      type,
+      informer.store(),
+      *p.secrets,
+      *p.database_probe,
+      *p.pool,
+      p.ledger,
+      *p.status,
+      [&recorder](const runtime::ObjectReference& ref, bool warning, std::string_view reason,
+                  std::string_view message) {
+        recorder.event(ref, warning ? runtime::EventType::kWarning : runtime::EventType::kNormal,
+                       reason, message);
+      },
+      reconcile::make_pg_aftersales_job(),
+      [controller_slot](const kube::ObjectKey& key) {
+        if (*controller_slot) (*controller_slot)->queue().add(key.to_string());
+      },
+      p.clock,
+      p.log.named("aftersales"),
+      std::move(hooks)};
+  p.reconcilers.push_back(std::make_unique<reconcile::AtpReconciler>(std::move(deps)));
+  runtime::Controller& controller = p.manager->add_controller(
+      {type.kind, kAtpWorkers}, *p.reconcilers.back(), controller_hooks(m, type.kind));
+  *controller_slot = &controller;
+  controller.watch(informer);
+  const runtime::Store& policies = informer.store();
+  controller.watch_mapped(secrets, [&policies](const runtime::InformerEvent& e) {
+    return reconcile::policies_using_secret(policies, *e.object);
+  });
+  return {};
+}
 
 Status add_placeholder(ManagerApp::Parts& p, const kube::ResourceType& type,
                        const std::string& ns) {
@@ -80,16 +192,8 @@ Status add_placeholder(ManagerApp::Parts& p, const kube::ResourceType& type,
   };
   p.reconcilers.push_back(std::make_unique<reconcile::PlaceholderReconciler>(
       type, informer.store(), *p.status, p.clock, p.log.named("reconcile"), std::move(hooks)));
-  runtime::ControllerHooks controller_hooks;
-  controller_hooks.reconciled = [&m, kind = type.kind](std::string_view result, Duration took) {
-    m.observe_reconcile(kind, result, took);
-  };
-  controller_hooks.queue_depth = [&m, kind = type.kind](std::size_t depth) {
-    m.set_workqueue_depth(kind, depth);
-  };
-  m.set_workqueue_depth(type.kind, 0);  // the series exists before the first key arrives
-  runtime::Controller& controller =
-      p.manager->add_controller({type.kind, 1}, *p.reconcilers.back(), std::move(controller_hooks));
+  runtime::Controller& controller = p.manager->add_controller({type.kind, 1}, *p.reconcilers.back(),
+                                                              controller_hooks(m, type.kind));
   controller.watch(informer);
   return {};
 }
@@ -203,12 +307,30 @@ Result<std::unique_ptr<ManagerApp>> ManagerApp::build(const ManagerOptions& opti
       std::make_unique<runtime::Manager>(*p->client, clock, log.named("manager"), std::move(mc));
   p->manager->set_event_recorder(p->recorder.get());
 
-  // Informers: both kinds (with a placeholder reconciler each until the real ones land) and
-  // Secrets (which the reconcilers will map to the resources that reference them).
-  for (const auto& type : {atp_resource(), pss_resource()}) {
-    if (auto st = add_placeholder(*p, type, options.ns); !st) return std::unexpected(st.error());
+  // The run engine lives for the whole process but runs only while leading: when leadership
+  // ends every run is cancelled and the manager waits for them before the lease can pass on.
+  p->run_metrics = std::make_unique<metrics::RunMetrics>(p->metrics);
+  p->pool = std::make_unique<runs::RunPool>(
+      clock, static_cast<std::size_t>(std::max<std::int64_t>(1, options.max_concurrent_runs)));
+  p->database_probe = std::make_unique<reconcile::PgDatabaseProbe>(clock);
+  runs::RunPool* pool = p->pool.get();
+  p->manager->add_leader_runnable("run-engine", [pool](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    cv.wait(lock, stop, [] { return false; });
+    pool->cancel_all(runs::CancelReason::kLostLeadership);
+    pool->wait_idle({});
+  });
+
+  // Controllers: ATP for real; PSS keeps the placeholder until its reconciler lands. Secrets
+  // are watched so a changed Secret re-reconciles the resources that use it.
+  if (auto st = add_aftersales(*p, atp_resource(), options.ns); !st) {
+    return std::unexpected(st.error());
   }
-  p->manager->informer(kube::secret_resource(), options.ns);
+  if (auto st = add_placeholder(*p, pss_resource(), options.ns); !st) {
+    return std::unexpected(st.error());
+  }
 
   if (auto st = start_endpoints(*p, options); !st) return std::unexpected(st.error());
   return std::unique_ptr<ManagerApp>(new ManagerApp(std::move(p)));

@@ -97,7 +97,7 @@ int db_command(std::span<const std::string> args) {
   flags.add_string("--part", &o.part, "all, aftersales or profitshare");
   flags.add_string("--connect-timeout", &o.connect_timeout, "Go duration");
   auto rest = flags.parse(args.subspan(1));
-  if (!rest) return bad_input(rest.error().message);
+  if (!rest) return report_flag_error(rest.error());
   if (!rest->empty()) return bad_input("unexpected argument \"" + rest->front() + "\"");
   if (o.url.empty()) {
     if (const char* env = std::getenv("ORDEROPS_DATABASE_URL")) o.url = env;

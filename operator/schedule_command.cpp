@@ -75,7 +75,7 @@ int next_command(std::span<const std::string> args) {
   flags.add_optional_string("--from", &from_text, "RFC 3339 start time (default now)");
   flags.add_int("--count", &count, "number of fire times, 1-1000 (default 5)");
   auto positional = flags.parse(args);
-  if (!positional) return bad_input(positional.error().message);
+  if (!positional) return report_flag_error(positional.error());
   if (positional->size() != 1) {
     return bad_input("schedule next: expected one schedule argument (quote it), got " +
                      std::to_string(positional->size()) + "\n" + kUsage);

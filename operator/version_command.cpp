@@ -9,8 +9,9 @@ namespace orderops::cli {
 int version_command(std::span<const std::string> args) {
   FlagSet flags("orderops version");
   auto positional = flags.parse(args);
-  if (!positional || !positional->empty()) {
-    std::cerr << (positional ? "version: takes no arguments" : positional.error().message) << "\n";
+  if (!positional) return report_flag_error(positional.error());
+  if (!positional->empty()) {
+    std::cerr << "version: takes no arguments\n";
     return kExitBadInput;
   }
   std::cout << "orderops " << kVersion << "\ngit commit: " << kGitCommit

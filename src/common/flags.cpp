@@ -1,8 +1,18 @@
 #include "common/flags.h"
 
 #include <charconv>
+#include <iostream>
 
 namespace orderops {
+
+int report_flag_error(const Error& error) {
+  if (error.reason == kHelpReason) {
+    std::cout << error.message;
+    return 0;
+  }
+  std::cerr << error.message << "\n";
+  return 2;
+}
 
 void FlagSet::add(std::string_view names, Kind kind, void* target, std::string help) {
   Flag flag{{}, kind, target, std::move(help)};
@@ -80,6 +90,9 @@ Result<std::vector<std::string>> FlagSet::parse(std::span<const std::string> arg
     if (arg.size() < 2 || arg[0] != '-') {
       positional.push_back(arg);
       continue;
+    }
+    if ((arg == "--help" || arg == "-h") && find(arg) == nullptr) {
+      return make_error(ErrorCode::kInvalid, usage(), std::string(kHelpReason));
     }
     const size_t eq = arg.find('=');
     const std::string name = arg.substr(0, eq);

@@ -14,6 +14,12 @@
 
 namespace orderops {
 
+inline constexpr std::string_view kHelpReason = "Help";
+
+// What every command does with a failed parse: help goes to stdout with exit code 0, anything
+// else to stderr with exit code 2 (bad input). Returns the exit code.
+int report_flag_error(const Error& error);
+
 class FlagSet {
  public:
   explicit FlagSet(std::string command) : command_(std::move(command)) {}
@@ -26,7 +32,8 @@ class FlagSet {
   void add_optional_string(std::string_view names, std::optional<std::string>* target,
                            std::string help);
 
-  // Parses `args` (without the command words); returns the positional arguments.
+  // Parses `args` (without the command words); returns the positional arguments. `-h`/`--help`
+  // (unless the command registers its own) fails with reason kHelpReason and the usage as message.
   Result<std::vector<std::string>> parse(std::span<const std::string> args);
   std::string usage() const;
 

@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   set.add_bool("--log-requests", &flags.log_requests, "log every request to stderr");
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto positional = set.parse(args);
-  if (!positional) return fail_usage(positional.error().message + "\n" + set.usage());
+  if (!positional) return orderops::report_flag_error(positional.error());
   if (!positional->empty()) return fail_usage("unexpected argument " + positional->front());
   return run(flags);
 }

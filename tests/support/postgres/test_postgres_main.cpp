@@ -23,8 +23,10 @@ int main(int argc, char** argv) {
   flags.add_bool("--no-migrate", &no_migrate, "leave the database empty");
   flags.add_bool("--until-stdin-closes", &until_stdin, "also stop when stdin reaches EOF");
   const std::vector<std::string> args(argv + 1, argv + argc);
-  if (auto parsed = flags.parse(args); !parsed || !parsed->empty()) {
-    std::cerr << (parsed ? "unexpected argument" : parsed.error().message) << "\n" << flags.usage();
+  auto parsed = flags.parse(args);
+  if (!parsed) return orderops::report_flag_error(parsed.error());
+  if (!parsed->empty()) {
+    std::cerr << "unexpected argument\n" << flags.usage();
     return 2;
   }
   // Block the stop signals before anything else so none is lost to the default action.

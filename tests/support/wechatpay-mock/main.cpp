@@ -75,10 +75,7 @@ int run(int argc, char** argv) {
   flags.add_bool("--verbose", &f.verbose, "log each request to stderr");
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto positional = flags.parse(args);
-  if (!positional) {
-    std::cerr << positional.error().message << "\n" << flags.usage();
-    return kExitUsage;
-  }
+  if (!positional) return report_flag_error(positional.error());
   auto options = options_from(f);
   if (!options) {
     std::cerr << options.error().message << "\n" << flags.usage();

@@ -46,5 +46,26 @@ TEST(FlagSet, ErrorsNameTheFlag) {
             std::string::npos);
 }
 
+TEST(FlagSet, HelpIsNotAnErrorUnlessTheCommandOwnsTheFlag) {
+  Parsed p;
+  auto help = parse(p, {"--kubeconfig", "/k", "--help"});
+  ASSERT_FALSE(help.has_value());
+  EXPECT_EQ(help.error().reason, kHelpReason);
+  EXPECT_NE(help.error().message.find("usage: orderops test"), std::string::npos);
+  EXPECT_NE(help.error().message.find("--kubeconfig"), std::string::npos);
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(report_flag_error(help.error()), 0);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("usage:"), std::string::npos);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(report_flag_error(parse(p, {"--bogus"}).error()), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("--bogus"), std::string::npos);
+
+  bool own_help = false;
+  FlagSet flags("orderops own");
+  flags.add_bool("--help,-h", &own_help, "show help");
+  ASSERT_TRUE(flags.parse(std::vector<std::string>{"-h"}).has_value());
+  EXPECT_TRUE(own_help);
+}
+
 }  // namespace
 }  // namespace orderops

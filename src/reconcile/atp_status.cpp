@@ -40,30 +40,14 @@ AtpStatusResult build_atp_status(const AtpStatusInputs& in) {
 
   const runs::HistoryLimits limits{in.spec.successful_runs_history_limit,
                                    in.spec.failed_runs_history_limit};
-  out.folded = fold_finished_runs(task, in.finished, limits);
+  out.folded =
+      update_task_status(task, {&in.decision, in.active, in.finished}, limits, in.ready.ready);
   fold_backlog(s, in.finished);
-  set_active_run(task, in.active);
-
-  const TaskDecision& d = in.decision;
-  if (d.start && d.start->scheduled_time) task.last_schedule_time = *d.start->scheduled_time;
-  if (d.handled_run_now) task.last_handled_run_now = *d.handled_run_now;
-  // Only a resource that is scheduling shows when it runs next.
-  task.next_schedule_time.reset();
-  if (in.ready.ready && d.next_schedule_time) {
-    task.next_schedule_time = whole_seconds(*d.next_schedule_time);
-  }
 
   set_readiness_conditions(s.conditions, in.ready, in.generation, in.now);
-  set_flag(
-      s.conditions, conditions::kRunning, !in.active.empty(), reasons::kRunActive, reasons::kIdle,
-      in.active.empty() ? "no run in progress" : "run " + in.active.front().run_id + " in progress",
-      in.generation, in.now);
-  const bool failing = task.consecutive_failures >= in.spec.alerts.consecutive_failures;
-  set_flag(s.conditions, conditions::kRunFailing, failing, reasons::kConsecutiveFailures,
-           reasons::kRunsSucceeding,
-           std::to_string(task.consecutive_failures) + " consecutive failed run(s), threshold " +
-               std::to_string(in.spec.alerts.consecutive_failures),
-           in.generation, in.now);
+  set_running_condition(s.conditions, in.active, in.generation, in.now);
+  set_run_failing_condition(s.conditions, task.consecutive_failures,
+                            in.spec.alerts.consecutive_failures, "", in.generation, in.now);
   const std::int64_t backlog = s.backlog ? s.backlog->total : 0;
   const bool high = backlog > in.spec.alerts.backlog_threshold;
   set_flag(s.conditions, conditions::kBacklogHigh, high, reasons::kBacklogAboveThreshold,

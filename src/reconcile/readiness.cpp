@@ -57,4 +57,24 @@ void set_readiness_conditions(std::vector<api::Condition>& conditions, const Rea
            r.stalled ? r.message : "", generation, now);
 }
 
+void set_running_condition(std::vector<api::Condition>& conditions,
+                           const std::vector<api::ActiveRun>& active, std::int64_t generation,
+                           SystemTime now) {
+  set_flag(conditions, api::conditions::kRunning, !active.empty(), reasons::kRunActive,
+           reasons::kIdle,
+           active.empty() ? "no run in progress" : "run " + active.front().run_id + " in progress",
+           generation, now);
+}
+
+void set_run_failing_condition(std::vector<api::Condition>& conditions,
+                               std::int64_t consecutive_failures, std::int64_t threshold,
+                               std::string_view what, std::int64_t generation, SystemTime now) {
+  std::string message = std::to_string(consecutive_failures) + " consecutive failed run(s)";
+  if (!what.empty()) message += " of " + std::string(what);
+  message += ", threshold " + std::to_string(threshold);
+  set_flag(conditions, api::conditions::kRunFailing, consecutive_failures >= threshold,
+           reasons::kConsecutiveFailures, reasons::kRunsSucceeding, std::move(message), generation,
+           now);
+}
+
 }  // namespace orderops::reconcile

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/condition.h"
+#include "api/run_status.h"
 #include "common/error.h"
 
 namespace orderops::reconcile {
@@ -34,5 +35,16 @@ void set_readiness_conditions(std::vector<api::Condition>& conditions, const Rea
 void set_flag(std::vector<api::Condition>& conditions, std::string_view type, bool value,
               std::string_view true_reason, std::string_view false_reason, std::string message,
               std::int64_t generation, SystemTime now);
+
+// Running: True while any run is queued or in progress (names the oldest).
+void set_running_condition(std::vector<api::Condition>& conditions,
+                           const std::vector<api::ActiveRun>& active, std::int64_t generation,
+                           SystemTime now);
+
+// RunFailing: True at `threshold` or more failed runs in a row; `what` says where ("3
+// consecutive failed run(s) of retry").
+void set_run_failing_condition(std::vector<api::Condition>& conditions,
+                               std::int64_t consecutive_failures, std::int64_t threshold,
+                               std::string_view what, std::int64_t generation, SystemTime now);
 
 }  // namespace orderops::reconcile

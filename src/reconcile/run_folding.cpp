@@ -53,4 +53,18 @@ void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& ac
   task.active = first;
 }
 
+std::vector<std::string> update_task_status(api::TaskStatus& task, const TaskRound& round,
+                                            runs::HistoryLimits limits, bool scheduling) {
+  std::vector<std::string> folded = fold_finished_runs(task, round.finished, limits);
+  set_active_run(task, round.active);
+  const TaskDecision& d = *round.decision;
+  if (d.start && d.start->scheduled_time) task.last_schedule_time = *d.start->scheduled_time;
+  if (d.handled_run_now) task.last_handled_run_now = *d.handled_run_now;
+  task.next_schedule_time.reset();
+  if (scheduling && d.next_schedule_time) {
+    task.next_schedule_time = whole_seconds(*d.next_schedule_time);
+  }
+  return folded;
+}
+
 }  // namespace orderops::reconcile

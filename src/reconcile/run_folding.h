@@ -9,6 +9,7 @@
 
 #include "api/run_status.h"
 #include "reconcile/run_ledger.h"
+#include "reconcile/task_decision.h"
 #include "runs/history.h"
 
 namespace orderops::reconcile {
@@ -21,6 +22,20 @@ std::vector<std::string> fold_finished_runs(api::TaskStatus& task,
 
 // status.active: the oldest run still queued or running (Allow may run several), else absent.
 void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& active);
+
+// What happened to one task this round (an ATP, or one task of a PSS).
+struct TaskRound {
+  const TaskDecision* decision = nullptr;
+  // Runs queued or running, including one about to start this round.
+  std::vector<api::ActiveRun> active;
+  std::span<const FinishedRun> finished;
+};
+
+// Applies a round to the task's status: folds finished runs, sets the active run, records the
+// fenced slot and a handled run-now token, and shows the next slot only while `scheduling`.
+// Returns what fold_finished_runs returns.
+std::vector<std::string> update_task_status(api::TaskStatus& task, const TaskRound& round,
+                                            runs::HistoryLimits limits, bool scheduling);
 
 // metav1.Time has whole seconds; status compared after a round trip must not differ below that.
 SystemTime whole_seconds(SystemTime t);

@@ -12,8 +12,9 @@
 #include "metrics/metrics.h"
 #include "metrics/run_metrics.h"
 #include "reconcile/atp_reconciler.h"
+#include "reconcile/credentials_probe.h"
 #include "reconcile/database_probe.h"
-#include "reconcile/placeholder_reconciler.h"
+#include "reconcile/pss_reconciler.h"
 #include "reconcile/run_ledger.h"
 #include "reconcile/secret_source.h"
 #include "runs/run_pool.h"
@@ -71,6 +72,7 @@ struct ManagerApp::Parts {
   reconcile::RunLedger ledger;
   std::unique_ptr<reconcile::PgDatabaseProbe> database_probe;
   std::unique_ptr<reconcile::StoreSecretSource> secrets;
+  std::unique_ptr<reconcile::WechatCredentialsProbe> credentials_probe;
   std::vector<std::unique_ptr<runtime::Reconciler>> reconcilers;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
   std::unique_ptr<metrics::ProbeEndpoint> probe_endpoint;
@@ -122,10 +124,97 @@ void observe_run(metrics::RunMetrics& rm, const kube::ObjectKey& key, std::strin
   rm.observe_run(o);
 }
 
+reconcile::EventSink event_sink(runtime::EventRecorder& recorder) {
+  return [&recorder](const runtime::ObjectReference& ref, bool warning, std::string_view reason,
+                     std::string_view message) {
+    recorder.event(ref, warning ? runtime::EventType::kWarning : runtime::EventType::kNormal,
+                   reason, message);
+  };
+}
+
+reconcile::ConditionSink condition_sink(metrics::Metrics& m, const std::string& kind) {
+  return [&m, kind](const kube::ObjectKey& key, std::string_view t, std::string_view status) {
+    m.set_resource_condition(kind, key.ns, key.name, t, status);
+  };
+}
+
+// Reports every WeChat Pay attempt to orderops_wechatpay_requests_total and its histogram.
+class WechatPayMetrics final : public wechatpay::RequestObserver {
+ public:
+  explicit WechatPayMetrics(metrics::RunMetrics& metrics) : metrics_(metrics) {}
+  void on_attempt(const wechatpay::AttemptReport& r) override {
+    metrics_.observe_wechatpay_request(r.endpoint, r.code, r.duration);
+  }
+
+ private:
+  metrics::RunMetrics& metrics_;
+};
+
+void observe_profitshare(metrics::RunMetrics& rm, const kube::ObjectKey& key,
+                         const profitshare::ProfitShareRunResult& r) {
+  const std::string_view task = api::metric_name(r.task);
+  for (const auto& inc : r.metric_increments) {
+    rm.add_profitshare(key.ns, key.name, task, inc.label, inc.value);
+  }
+  if (r.orders_stuck) rm.set_profitshare_orders_stuck(key.ns, key.name, *r.orders_stuck);
+  if (r.receivers_finally_failed) {
+    rm.set_profitshare_receivers_finally_failed(key.ns, key.name, *r.receivers_finally_failed);
+  }
+}
+
+// As for ATPs: a probe of the database or of WeChat Pay may take seconds.
+constexpr int kPssWorkers = 4;
+
+Status add_profitshare(ManagerApp::Parts& p, const kube::ResourceType& type,
+                       const std::string& ns) {
+  runtime::Informer& informer = p.manager->informer(type, ns);
+  runtime::Informer& secrets = p.manager->informer(kube::secret_resource(), ns);
+  metrics::Metrics& m = p.metrics;
+  metrics::RunMetrics& rm = *p.run_metrics;
+  auto controller_slot = std::make_shared<runtime::Controller*>(nullptr);
+  reconcile::PssHooks hooks;
+  hooks.condition_set = condition_sink(m, type.kind);
+  hooks.resource_gone = [&m, kind = type.kind](const kube::ObjectKey& key) {
+    m.forget_resource(kind, key.ns, key.name);
+  };
+  hooks.run_finished = [&rm](const kube::ObjectKey& key, api::Task task, const api::RunRecord& r) {
+    observe_run(rm, key, api::metric_name(task), r);
+  };
+  hooks.job_result = [&rm](const kube::ObjectKey& key, const profitshare::ProfitShareRunResult& r) {
+    observe_profitshare(rm, key, r);
+  };
+  reconcile::PssReconcilerDeps deps{
+      type,
+      informer.store(),
+      *p.secrets,
+      *p.database_probe,
+      *p.credentials_probe,
+      *p.pool,
+      p.ledger,
+      *p.status,
+      event_sink(*p.recorder),
+      reconcile::make_profitshare_job(std::make_shared<WechatPayMetrics>(rm)),
+      [controller_slot](const kube::ObjectKey& key) {
+        if (*controller_slot) (*controller_slot)->queue().add(key.to_string());
+      },
+      p.clock,
+      p.log.named("profitshare"),
+      std::move(hooks)};
+  p.reconcilers.push_back(std::make_unique<reconcile::PssReconciler>(std::move(deps)));
+  runtime::Controller& controller = p.manager->add_controller(
+      {type.kind, kPssWorkers}, *p.reconcilers.back(), controller_hooks(m, type.kind));
+  *controller_slot = &controller;
+  controller.watch(informer);
+  const runtime::Store& schedules = informer.store();
+  controller.watch_mapped(secrets, [&schedules](const runtime::InformerEvent& e) {
+    return reconcile::schedules_using_secret(schedules, *e.object);
+  });
+  return {};
+}
+
 Status add_aftersales(ManagerApp::Parts& p, const kube::ResourceType& type, const std::string& ns) {
   runtime::Informer& informer = p.manager->informer(type, ns);
   runtime::Informer& secrets = p.manager->informer(kube::secret_resource(), ns);
-  p.secrets = std::make_unique<reconcile::StoreSecretSource>(secrets.store());
   metrics::Metrics& m = p.metrics;
   metrics::RunMetrics& rm = *p.run_metrics;
   runtime::EventRecorder& recorder = *p.recorder;
@@ -133,10 +222,7 @@ Status add_aftersales(ManagerApp::Parts& p, const kube::ResourceType& type, cons
   auto controller_slot = std::make_shared<runtime::Controller*>(nullptr);
 
   reconcile::AtpHooks hooks;
-  hooks.condition_set = [&m, kind = type.kind](const kube::ObjectKey& key, std::string_view t,
-                                               std::string_view status) {
-    m.set_resource_condition(kind, key.ns, key.name, t, status);
-  };
+  hooks.condition_set = condition_sink(m, type.kind);
   hooks.resource_gone = [&m, kind = type.kind](const kube::ObjectKey& key) {
     m.forget_resource(kind, key.ns, key.name);
   };
@@ -146,26 +232,22 @@ Status add_aftersales(ManagerApp::Parts& p, const kube::ResourceType& type, cons
   hooks.job_result = [&rm](const kube::ObjectKey& key, const aftersales::AftersalesRunResult& r) {
     observe_aftersales(rm, key, r);
   };
-  reconcile::AtpReconcilerDeps deps{
-      type,
-      informer.store(),
-      *p.secrets,
-      *p.database_probe,
-      *p.pool,
-      p.ledger,
-      *p.status,
-      [&recorder](const runtime::ObjectReference& ref, bool warning, std::string_view reason,
-                  std::string_view message) {
-        recorder.event(ref, warning ? runtime::EventType::kWarning : runtime::EventType::kNormal,
-                       reason, message);
-      },
-      reconcile::make_pg_aftersales_job(),
-      [controller_slot](const kube::ObjectKey& key) {
-        if (*controller_slot) (*controller_slot)->queue().add(key.to_string());
-      },
-      p.clock,
-      p.log.named("aftersales"),
-      std::move(hooks)};
+  reconcile::AtpReconcilerDeps deps{type,
+                                    informer.store(),
+                                    *p.secrets,
+                                    *p.database_probe,
+                                    *p.pool,
+                                    p.ledger,
+                                    *p.status,
+                                    event_sink(recorder),
+                                    reconcile::make_pg_aftersales_job(),
+                                    [controller_slot](const kube::ObjectKey& key) {
+                                      if (*controller_slot)
+                                        (*controller_slot)->queue().add(key.to_string());
+                                    },
+                                    p.clock,
+                                    p.log.named("aftersales"),
+                                    std::move(hooks)};
   p.reconcilers.push_back(std::make_unique<reconcile::AtpReconciler>(std::move(deps)));
   runtime::Controller& controller = p.manager->add_controller(
       {type.kind, kAtpWorkers}, *p.reconcilers.back(), controller_hooks(m, type.kind));
@@ -175,26 +257,6 @@ Status add_aftersales(ManagerApp::Parts& p, const kube::ResourceType& type, cons
   controller.watch_mapped(secrets, [&policies](const runtime::InformerEvent& e) {
     return reconcile::policies_using_secret(policies, *e.object);
   });
-  return {};
-}
-
-Status add_placeholder(ManagerApp::Parts& p, const kube::ResourceType& type,
-                       const std::string& ns) {
-  runtime::Informer& informer = p.manager->informer(type, ns);
-  reconcile::PlaceholderHooks hooks;
-  metrics::Metrics& m = p.metrics;
-  hooks.condition_set = [&m, kind = type.kind](const kube::ObjectKey& key,
-                                               const kube::Condition& c) {
-    m.set_resource_condition(kind, key.ns, key.name, c.type, c.status);
-  };
-  hooks.resource_gone = [&m, kind = type.kind](const kube::ObjectKey& key) {
-    m.forget_resource(kind, key.ns, key.name);
-  };
-  p.reconcilers.push_back(std::make_unique<reconcile::PlaceholderReconciler>(
-      type, informer.store(), *p.status, p.clock, p.log.named("reconcile"), std::move(hooks)));
-  runtime::Controller& controller = p.manager->add_controller({type.kind, 1}, *p.reconcilers.back(),
-                                                              controller_hooks(m, type.kind));
-  controller.watch(informer);
   return {};
 }
 
@@ -313,6 +375,10 @@ Result<std::unique_ptr<ManagerApp>> ManagerApp::build(const ManagerOptions& opti
   p->pool = std::make_unique<runs::RunPool>(
       clock, static_cast<std::size_t>(std::max<std::int64_t>(1, options.max_concurrent_runs)));
   p->database_probe = std::make_unique<reconcile::PgDatabaseProbe>(clock);
+  p->credentials_probe =
+      std::make_unique<reconcile::WechatCredentialsProbe>(clock, log.named("credentials"));
+  p->secrets = std::make_unique<reconcile::StoreSecretSource>(
+      p->manager->informer(kube::secret_resource(), options.ns).store());
   runs::RunPool* pool = p->pool.get();
   p->manager->add_leader_runnable("run-engine", [pool](std::stop_token stop) {
     std::mutex mu;
@@ -323,12 +389,12 @@ Result<std::unique_ptr<ManagerApp>> ManagerApp::build(const ManagerOptions& opti
     pool->wait_idle({});
   });
 
-  // Controllers: ATP for real; PSS keeps the placeholder until its reconciler lands. Secrets
-  // are watched so a changed Secret re-reconciles the resources that use it.
+  // One controller per kind. Secrets are watched so a changed Secret re-reconciles the
+  // resources that use it.
   if (auto st = add_aftersales(*p, atp_resource(), options.ns); !st) {
     return std::unexpected(st.error());
   }
-  if (auto st = add_placeholder(*p, pss_resource(), options.ns); !st) {
+  if (auto st = add_profitshare(*p, pss_resource(), options.ns); !st) {
     return std::unexpected(st.error());
   }
 

@@ -117,4 +117,27 @@ std::string build_message(const AftersalesRunResult& r) {
   return body;
 }
 
+runs::JobResult AftersalesRunResult::job_result() const {
+  runs::JobResult out;
+  switch (outcome) {
+    case Outcome::kSucceeded:
+      out.outcome = api::Outcome::kSucceeded;
+      break;
+    case Outcome::kPartiallyFailed:
+      out.outcome = api::Outcome::kPartiallyFailed;
+      break;
+    case Outcome::kFailed:
+      out.outcome = api::Outcome::kFailed;
+      break;
+    case Outcome::kCancelled:
+      out.outcome = api::Outcome::kCancelled;
+      break;
+  }
+  out.message = message;
+  out.counts = {{"selected", counts.selected},   {"approved", counts.approved},
+                {"cancelled", counts.cancelled}, {"received", counts.received},
+                {"failed", counts.failed},       {"deadlinesSet", counts.deadlines_set}};
+  return out;
+}
+
 }  // namespace orderops::aftersales

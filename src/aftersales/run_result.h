@@ -3,6 +3,8 @@
 // orderops_aftersales_transitions_total. Pure value types and message building; thread-compatible.
 #pragma once
 
+#include "runs/run_record.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,6 +73,9 @@ struct AftersalesRunResult {
 
   // Three entries in TimedState order; zeros included, dry runs report zeros (nothing changed).
   std::vector<TransitionCount> transitions() const;
+  // The run engine's (and status.lastRun's) view: outcome, message and the counts by their
+  // status names (selected, approved, cancelled, received, failed, deadlinesSet).
+  runs::JobResult job_result() const;
 };
 
 // Outcome from what happened: an error -> Failed (Cancelled when it is kCancelled or stop was

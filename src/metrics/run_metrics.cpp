@@ -61,7 +61,35 @@ struct RunMetrics::Impl {
         oldest(prometheus::BuildGauge()
                    .Name("orderops_aftersales_oldest_overdue_seconds")
                    .Help("Age of the oldest overdue after-sales deadline after the last run.")
-                   .Register(r)) {}
+                   .Register(r)),
+        synced(counter(r, "orderops_profitshare_orders_synced_total",
+                       "Profit-sharing orders whose state sync stored, by state.")),
+        bills(counter(r, "orderops_profitshare_bill_downloads_total",
+                      "Profit-sharing bill dates handled, by outcome.")),
+        retries(counter(r, "orderops_profitshare_receiver_retries_total",
+                        "Closed receivers handled by retry, by outcome.")),
+        unfreezes(counter(r, "orderops_profitshare_unfreeze_total",
+                          "Finished split orders handled by unfreeze, by outcome.")),
+        stuck(prometheus::BuildGauge()
+                  .Name("orderops_profitshare_orders_stuck")
+                  .Help("PROCESSING orders older than sync.timeoutHours after the last sync.")
+                  .Register(r)),
+        finally_failed(prometheus::BuildGauge()
+                           .Name("orderops_profitshare_receivers_finally_failed")
+                           .Help("Receivers finally failed within retry.lookbackDays.")
+                           .Register(r)),
+        wechat_requests(counter(r, "orderops_wechatpay_requests_total",
+                                "WeChat Pay API attempts, by endpoint and HTTP status or code.")),
+        wechat_duration(prometheus::BuildHistogram()
+                            .Name("orderops_wechatpay_request_duration_seconds")
+                            .Help("Duration of WeChat Pay API attempts.")
+                            .Register(r)) {}
+
+  static prometheus::Family<prometheus::Counter>& counter(prometheus::Registry& r,
+                                                          const std::string& name,
+                                                          const std::string& help) {
+    return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+  }
 
   prometheus::Family<prometheus::Counter>& runs_total;
   prometheus::Family<prometheus::Histogram>& run_duration;
@@ -71,6 +99,14 @@ struct RunMetrics::Impl {
   prometheus::Family<prometheus::Counter>& transitions;
   prometheus::Family<prometheus::Gauge>& backlog;
   prometheus::Family<prometheus::Gauge>& oldest;
+  prometheus::Family<prometheus::Counter>& synced;
+  prometheus::Family<prometheus::Counter>& bills;
+  prometheus::Family<prometheus::Counter>& retries;
+  prometheus::Family<prometheus::Counter>& unfreezes;
+  prometheus::Family<prometheus::Gauge>& stuck;
+  prometheus::Family<prometheus::Gauge>& finally_failed;
+  prometheus::Family<prometheus::Counter>& wechat_requests;
+  prometheus::Family<prometheus::Histogram>& wechat_duration;
 };
 
 RunMetrics::RunMetrics(Metrics& metrics) : impl_(std::make_unique<Impl>(metrics.registry())) {}
@@ -117,6 +153,47 @@ void RunMetrics::set_aftersales_oldest_overdue(std::string_view ns, std::string_
                                                std::int64_t seconds) {
   impl_->oldest.Add({{"namespace", std::string(ns)}, {"name", std::string(name)}})
       .Set(static_cast<double>(seconds));
+}
+
+void RunMetrics::add_profitshare(std::string_view ns, std::string_view name, std::string_view task,
+                                 std::string_view label, std::int64_t value) {
+  prometheus::Family<prometheus::Counter>* family = nullptr;
+  std::string label_name = "outcome";
+  if (task == "sync") {
+    family = &impl_->synced;
+    label_name = "state";
+  } else if (task == "download_bill") {
+    family = &impl_->bills;
+  } else if (task == "retry") {
+    family = &impl_->retries;
+  } else if (task == "unfreeze") {
+    family = &impl_->unfreezes;
+  }
+  if (family == nullptr) return;
+  auto& c = family->Add({{"namespace", std::string(ns)},
+                         {"name", std::string(name)},
+                         {label_name, std::string(label)}});
+  if (value > 0) c.Increment(static_cast<double>(value));
+}
+
+void RunMetrics::set_profitshare_orders_stuck(std::string_view ns, std::string_view name,
+                                              std::int64_t n) {
+  impl_->stuck.Add({{"namespace", std::string(ns)}, {"name", std::string(name)}})
+      .Set(static_cast<double>(n));
+}
+
+void RunMetrics::set_profitshare_receivers_finally_failed(std::string_view ns,
+                                                          std::string_view name, std::int64_t n) {
+  impl_->finally_failed.Add({{"namespace", std::string(ns)}, {"name", std::string(name)}})
+      .Set(static_cast<double>(n));
+}
+
+void RunMetrics::observe_wechatpay_request(std::string_view endpoint, std::string_view code,
+                                           Duration took) {
+  impl_->wechat_requests.Add({{"endpoint", std::string(endpoint)}, {"code", std::string(code)}})
+      .Increment();
+  impl_->wechat_duration.Add({{"endpoint", std::string(endpoint)}}, duration_buckets())
+      .Observe(seconds_of(took));
 }
 
 }  // namespace orderops::metrics

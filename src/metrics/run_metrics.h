@@ -47,6 +47,16 @@ class RunMetrics {
   void set_aftersales_oldest_overdue(std::string_view ns, std::string_view name,
                                      std::int64_t seconds);
 
+  // The profit-share counter of `task` (orders_synced{state}, bill_downloads{outcome},
+  // receiver_retries{outcome}, unfreeze{outcome}) += value; task is the metrics task name.
+  void add_profitshare(std::string_view ns, std::string_view name, std::string_view task,
+                       std::string_view label, std::int64_t value);
+  void set_profitshare_orders_stuck(std::string_view ns, std::string_view name, std::int64_t n);
+  void set_profitshare_receivers_finally_failed(std::string_view ns, std::string_view name,
+                                                std::int64_t n);
+  // orderops_wechatpay_requests_total{endpoint,code} and the duration histogram{endpoint}.
+  void observe_wechatpay_request(std::string_view endpoint, std::string_view code, Duration took);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -14,6 +14,7 @@
 #include "api/task.h"
 #include "reconcile/atp_status.h"
 #include "reconcile/readiness.h"
+#include "reconcile/resource_support.h"
 #include "reconcile/run_folding.h"
 #include "reconcile/task_decision.h"
 #include "schedule/cron_schedule.h"
@@ -22,7 +23,6 @@
 namespace orderops::reconcile {
 namespace {
 
-namespace conditions = api::conditions;
 namespace reasons = api::reasons;
 namespace event_reasons = api::event_reasons;
 
@@ -30,59 +30,22 @@ namespace event_reasons = api::event_reasons;
 // migrated, and a missed watch event must not leave a policy unattended.
 constexpr Duration kMaxRequeue = std::chrono::minutes(10);
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n')) s.erase(s.begin());
-  return s;
-}
-
 // The stored status, or an empty one when it is missing or not decodable (hand-edited): status is
 // ours to rebuild, a malformed one must not wedge the policy.
 api::AftersalesTimeoutPolicyStatus stored_status(const kube::Json& object) {
-  const auto it = object.find("status");
-  if (it == object.end()) return {};
-  kube::Json shell = {{"apiVersion", object.value("apiVersion", "")},
-                      {"kind", object.value("kind", "")},
-                      {"metadata", object.value("metadata", kube::Json::object())},
-                      {"spec", kube::Json::object()},
-                      {"status", *it}};
-  auto decoded = api::decode_aftersales_timeout_policy(shell);
+  if (!object.contains("status")) return {};
+  auto decoded = api::decode_aftersales_timeout_policy(status_shell(object));
   return decoded ? decoded->status : api::AftersalesTimeoutPolicyStatus{};
 }
 
 Result<api::AftersalesTimeoutPolicy> parse_policy(const kube::Json& object) {
-  kube::Json spec_only = object;
-  spec_only.erase("status");
-  auto parsed = api::parse_aftersales_timeout_policy(spec_only);
+  auto parsed = api::parse_aftersales_timeout_policy(without_status(object));
   if (!parsed) {
     Error e = parsed.error();
     e.reason = std::string(reasons::kInvalidSpec);
     return std::unexpected(e);
   }
   return parsed;
-}
-
-runs::JobResult to_job_result(const aftersales::AftersalesRunResult& r) {
-  runs::JobResult out;
-  switch (r.outcome) {
-    case aftersales::Outcome::kSucceeded:
-      out.outcome = api::Outcome::kSucceeded;
-      break;
-    case aftersales::Outcome::kPartiallyFailed:
-      out.outcome = api::Outcome::kPartiallyFailed;
-      break;
-    case aftersales::Outcome::kFailed:
-      out.outcome = api::Outcome::kFailed;
-      break;
-    case aftersales::Outcome::kCancelled:
-      out.outcome = api::Outcome::kCancelled;
-      break;
-  }
-  out.message = r.message;
-  out.counts = {{"selected", r.counts.selected},   {"approved", r.counts.approved},
-                {"cancelled", r.counts.cancelled}, {"received", r.counts.received},
-                {"failed", r.counts.failed},       {"deadlinesSet", r.counts.deadlines_set}};
-  return out;
 }
 
 api::Counts backlog_measurements(const aftersales::AftersalesRunResult& r) {
@@ -95,26 +58,7 @@ api::Counts backlog_measurements(const aftersales::AftersalesRunResult& r) {
           {"oldestOverdueSeconds", b.oldest_overdue_seconds}};
 }
 
-std::string_view finished_event_reason(api::Outcome outcome) {
-  switch (outcome) {
-    case api::Outcome::kSucceeded:
-      return event_reasons::kRunSucceeded;
-    case api::Outcome::kPartiallyFailed:
-      return event_reasons::kRunPartiallyFailed;
-    case api::Outcome::kDeadlineExceeded:
-      return event_reasons::kRunDeadlineExceeded;
-    case api::Outcome::kFailed:
-    case api::Outcome::kCancelled:
-      return event_reasons::kRunFailed;
-  }
-  return event_reasons::kRunFailed;
-}
-
 }  // namespace
-
-std::string run_owner(const kube::ObjectKey& key, std::string_view task) {
-  return key.ns + "/" + key.name + "/" + std::string(task);
-}
 
 // Everything observed about one policy at the start of a reconcile.
 struct AtpReconciler::Observed {
@@ -232,7 +176,8 @@ Result<runtime::Action> AtpReconciler::reconcile(const kube::ObjectKey& key, std
   d_.ledger.ack(owner, result.folded);
 
   // 6. Tell people and Prometheus what changed.
-  report(*object, stored, result.status, ready, decision);
+  announce(runtime::ObjectReference::of(*object), key, stored.conditions, result.status.conditions,
+           ready, {&decision}, d_.events, d_.hooks.condition_set);
 
   // 7. Requeue: at the next slot, with backoff for a database that may come back, or when
   // something changes.
@@ -304,7 +249,7 @@ void AtpReconciler::start_run(const kube::Json& object, const Observed& o, const
                   log](const runs::RunContext& rc) {
     const aftersales::RunContext ctx{rc.run_id, key.ns, key.name, rc.stop, log, d_.clock};
     *result = d_.job(config, url, ctx);
-    return to_job_result(*result);
+    return result->job_result();
   };
   request.on_finished = [this, key, ref, result](const api::RunRecord& record) {
     on_finished(key, ref, record, *result);
@@ -336,26 +281,6 @@ void AtpReconciler::on_finished(const kube::ObjectKey& key, const runtime::Objec
                   record.message);
   }
   if (d_.enqueue) d_.enqueue(key);
-}
-
-void AtpReconciler::report(const kube::Json& object,
-                           const api::AftersalesTimeoutPolicyStatus& before,
-                           const api::AftersalesTimeoutPolicyStatus& after, const Readiness& ready,
-                           const TaskDecision& decision) const {
-  const kube::ObjectKey key = kube::key_of(object);
-  const runtime::ObjectReference ref = runtime::ObjectReference::of(object);
-  if (d_.events) {
-    for (const auto& e : decision.events) d_.events(ref, e.warning, e.reason, e.message);
-    // A blocking problem is announced when it appears or changes, not on every look.
-    const api::Condition* was = api::find_condition(before.conditions, conditions::kReady);
-    const bool news = !was || was->reason != ready.reason || was->message != ready.message;
-    if (!ready.ready && news) d_.events(ref, true, ready.reason, ready.message);
-  }
-  if (d_.hooks.condition_set) {
-    for (const auto& c : after.conditions) {
-      d_.hooks.condition_set(key, c.type, api::to_string(c.status));
-    }
-  }
 }
 
 std::vector<kube::ObjectKey> policies_using_secret(const runtime::Store& policies,

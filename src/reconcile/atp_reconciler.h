@@ -21,6 +21,7 @@
 #include "kube/resource.h"
 #include "reconcile/database_probe.h"
 #include "reconcile/readiness.h"
+#include "reconcile/resource_support.h"
 #include "reconcile/run_ledger.h"
 #include "reconcile/secret_source.h"
 #include "reconcile/task_decision.h"
@@ -38,14 +39,9 @@ using AftersalesJob = std::function<aftersales::AftersalesRunResult(
     const aftersales::RunContext& ctx)>;
 AftersalesJob make_pg_aftersales_job();
 
-// Events about a resource (bound to runtime::EventRecorder in the manager).
-using EventSink = std::function<void(const runtime::ObjectReference& object, bool warning,
-                                     std::string_view reason, std::string_view message)>;
-
 // Observers for metrics; any may be empty.
 struct AtpHooks {
-  std::function<void(const kube::ObjectKey&, std::string_view type, std::string_view status)>
-      condition_set;
+  ConditionSink condition_set;
   std::function<void(const kube::ObjectKey&)> resource_gone;
   std::function<void(const kube::ObjectKey&, const api::RunRecord&)> run_finished;
   std::function<void(const kube::ObjectKey&, const aftersales::AftersalesRunResult&)> job_result;
@@ -82,9 +78,6 @@ class AtpReconciler final : public runtime::Reconciler {
   void start_run(const kube::Json& object, const Observed& o, const StartRun& start);
   void on_finished(const kube::ObjectKey& key, const runtime::ObjectReference& ref,
                    const api::RunRecord& record, const aftersales::AftersalesRunResult& result);
-  void report(const kube::Json& object, const api::AftersalesTimeoutPolicyStatus& before,
-              const api::AftersalesTimeoutPolicyStatus& after, const Readiness& ready,
-              const TaskDecision& decision) const;
 
   AtpReconcilerDeps d_;
 };
@@ -93,8 +86,5 @@ class AtpReconciler final : public runtime::Reconciler {
 // re-reconciles them (a fixed password, a rotated URI).
 std::vector<kube::ObjectKey> policies_using_secret(const runtime::Store& policies,
                                                    const kube::Json& secret);
-
-// "<namespace>/<name>/<task>", the run pool and ledger owner of a resource's task.
-std::string run_owner(const kube::ObjectKey& key, std::string_view task);
 
 }  // namespace orderops::reconcile

@@ -205,12 +205,13 @@ TEST(ManagerResilience, CacheConvergesThroughDropsCompactionBurstsAndHangs) {
                   "orderops_reconcile_duration_seconds_count{kind=\"AftersalesTimeoutPolicy\"}"),
       "");
   EXPECT_NE(metric_line(metrics, "orderops_workqueue_depth{kind=\"ProfitShareSchedule\"}"), "");
+  // a1 names no database Secret, so the reconciler holds it at Ready=False.
   EXPECT_EQ(metric_line(metrics,
                         "orderops_resource_condition{kind=\"AftersalesTimeoutPolicy\","
-                        "name=\"a1\",namespace=\"default\",status=\"Unknown\","
+                        "name=\"a1\",namespace=\"default\",status=\"False\","
                         "type=\"Ready\"}"),
             "orderops_resource_condition{kind=\"AftersalesTimeoutPolicy\",name=\"a1\","
-            "namespace=\"default\",status=\"Unknown\",type=\"Ready\"} 1");
+            "namespace=\"default\",status=\"False\",type=\"Ready\"} 1");
   auto healthz = cluster.http_get(m.probe_port, "/healthz");
   auto readyz = cluster.http_get(m.probe_port, "/readyz");
   ASSERT_TRUE(healthz && readyz);

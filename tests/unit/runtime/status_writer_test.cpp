@@ -5,7 +5,6 @@
 #include <future>
 
 #include "kube/api_error.h"
-#include "reconcile/placeholder_reconciler.h"
 #include "runtime/store.h"
 #include "support/capture_sink.h"
 #include "support/fake_clock.h"
@@ -140,57 +139,6 @@ TEST_F(StatusWriterTest, WriteOnceReturnsTheConflict) {
   ASSERT_FALSE(r);
   EXPECT_TRUE(kube::is_conflict(r.error()));
   EXPECT_EQ(api_.remaining(), 0u);
-}
-
-TEST(PlaceholderReconcilerTest, WritesObservedGenerationAndReadyOnlyWhenItChanges) {
-  const SystemTime now = SystemTime(std::chrono::seconds(1'800'000'000));
-  kube::Json object = widget("a", "5", 3);
-  auto status = reconcile::PlaceholderReconciler::desired_status(object, now);
-  ASSERT_TRUE(status);
-  EXPECT_EQ((*status)["observedGeneration"], 3);
-  const kube::Json& ready = (*status)["conditions"][0];
-  EXPECT_EQ(ready["type"], "Ready");
-  EXPECT_EQ(ready["status"], "Unknown");
-  EXPECT_EQ(ready["observedGeneration"], 3);
-  EXPECT_EQ(ready["reason"], "ReconcilerPending");
-  object["status"] = *status;
-  EXPECT_FALSE(
-      reconcile::PlaceholderReconciler::desired_status(object, now + std::chrono::hours(1)));
-  object["metadata"]["generation"] = 4;  // a spec change
-  auto next = reconcile::PlaceholderReconciler::desired_status(object, now + std::chrono::hours(1));
-  ASSERT_TRUE(next);
-  EXPECT_EQ((*next)["observedGeneration"], 4);
-  EXPECT_EQ((*next)["conditions"][0]["lastTransitionTime"], ready["lastTransitionTime"]);
-}
-
-TEST(PlaceholderReconcilerTest, ReconcileReadsTheCacheAndWritesStatus) {
-  auto sink = std::make_shared<testing::CaptureSink>();
-  testing::FakeClock clock;
-  testing::FakeKubeApi api;
-  Logger log(sink, clock, LogFormat::kJson, LogLevel::kDebug);
-  kube::Client client(api, clock, log);
-  StatusWriter writer(client, clock, log, {});
-  Store cache;
-  StoreWriter(cache).apply(std::make_shared<const kube::Json>(widget("a", "5", 2)));
-  std::vector<std::string> conditions;
-  reconcile::PlaceholderHooks hooks;
-  hooks.condition_set = [&](const kube::ObjectKey& key, const kube::Condition& c) {
-    conditions.push_back(key.to_string() + " " + c.type + "=" + c.status);
-  };
-  hooks.resource_gone = [&](const kube::ObjectKey& key) {
-    conditions.push_back("gone " + key.to_string());
-  };
-  reconcile::PlaceholderReconciler reconciler(kWidgets, cache, writer, clock, log, hooks);
-  kube::Json written = widget("a", "6", 2);
-  api.expect({.verb = kube::Verb::kPut,
-              .path = kStatusPath,
-              .query = {{"fieldManager", "orderops"}},
-              .body = written.dump()});
-  auto action = reconciler.reconcile({"ns", "a"}, {});
-  ASSERT_TRUE(action);
-  EXPECT_EQ(*action, Action::await_change());
-  EXPECT_TRUE(reconciler.reconcile({"ns", "gone"}, {}));
-  EXPECT_EQ(conditions, (std::vector<std::string>{"ns/a Ready=Unknown", "gone ns/gone"}));
 }
 
 }  // namespace

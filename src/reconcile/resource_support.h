@@ -1,0 +1,50 @@
+// Small pieces both reconcilers share: reading a stored status apart from a spec that may not
+// decode, the event for a finished run, and announcing what a round changed (events for schedule
+// decisions and new problems, condition metrics). Thread-safe (pure, or calling thread-safe sinks).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/condition.h"
+#include "api/enums.h"
+#include "kube/object.h"
+#include "reconcile/readiness.h"
+#include "reconcile/task_decision.h"
+#include "runtime/event_correlator.h"
+
+namespace orderops::reconcile {
+
+// Events about a resource (bound to runtime::EventRecorder in the manager).
+using EventSink = std::function<void(const runtime::ObjectReference& object, bool warning,
+                                     std::string_view reason, std::string_view message)>;
+// orderops_resource_condition for one condition of a resource.
+using ConditionSink =
+    std::function<void(const kube::ObjectKey&, std::string_view type, std::string_view status)>;
+
+// The object with an empty spec and its stored status, for decoding the status alone: status is
+// ours to rebuild, and a spec that does not decode must not cost the resource its history.
+kube::Json status_shell(const kube::Json& object);
+// The object without its status, for decoding the spec alone (a hand-edited status must not
+// make the spec unreadable).
+kube::Json without_status(const kube::Json& object);
+
+// "<namespace>/<name>/<task>", the run pool and ledger owner of a resource's task.
+std::string run_owner(const kube::ObjectKey& key, std::string_view task);
+
+// Secret values written with `echo` carry a newline; URIs and tokens never end in white space.
+std::string trim(std::string s);
+
+// RunSucceeded, RunPartiallyFailed, RunDeadlineExceeded or RunFailed.
+std::string_view finished_event_reason(api::Outcome outcome);
+
+// Emits the decisions' events, a Warning when a blocking problem appears or changes (not on every
+// look), and the resulting conditions to `conditions`.
+void announce(const runtime::ObjectReference& ref, const kube::ObjectKey& key,
+              const std::vector<api::Condition>& before, const std::vector<api::Condition>& after,
+              const Readiness& ready, const std::vector<const TaskDecision*>& decisions,
+              const EventSink& events, const ConditionSink& conditions);
+
+}  // namespace orderops::reconcile

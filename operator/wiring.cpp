@@ -204,7 +204,7 @@ Status add_profitshare(ManagerApp::Parts& p, const kube::ResourceType& type,
   runtime::Controller& controller = p.manager->add_controller(
       {type.kind, kPssWorkers}, *p.reconcilers.back(), controller_hooks(m, type.kind));
   *controller_slot = &controller;
-  controller.watch(informer);
+  controller.watch(informer, reconcile::changes_more_than_status);
   const runtime::Store& schedules = informer.store();
   controller.watch_mapped(secrets, [&schedules](const runtime::InformerEvent& e) {
     return reconcile::schedules_using_secret(schedules, *e.object);
@@ -252,7 +252,7 @@ Status add_aftersales(ManagerApp::Parts& p, const kube::ResourceType& type, cons
   runtime::Controller& controller = p.manager->add_controller(
       {type.kind, kAtpWorkers}, *p.reconcilers.back(), controller_hooks(m, type.kind));
   *controller_slot = &controller;
-  controller.watch(informer);
+  controller.watch(informer, reconcile::changes_more_than_status);
   const runtime::Store& policies = informer.store();
   controller.watch_mapped(secrets, [&policies](const runtime::InformerEvent& e) {
     return reconcile::policies_using_secret(policies, *e.object);

@@ -6,11 +6,20 @@
 namespace orderops::reconcile {
 namespace {
 
+// The message goes into the Ready condition: it must read the same on every look, so the
+// per-call Request-ID WeChat Pay errors carry is left out.
+std::string stable(std::string message) {
+  if (const auto at = message.rfind(" [Request-ID "); at != std::string::npos) {
+    message.erase(at);
+  }
+  return message;
+}
+
 Error invalid_credentials(const Error& cause) {
   Error e = cause;
   e.code = ErrorCode::kInvalid;
   e.reason = std::string(api::reasons::kInvalidCredentials);
-  e.message = "invalid WeChat Pay credentials: " + cause.message;
+  e.message = "invalid WeChat Pay credentials: " + stable(cause.message);
   return e;
 }
 

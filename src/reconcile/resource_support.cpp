@@ -20,6 +20,19 @@ kube::Json without_status(const kube::Json& object) {
   return out;
 }
 
+bool changes_more_than_status(const runtime::InformerEvent& event) {
+  if (event.type != runtime::InformerEventType::kUpdate || !event.old_object) return true;
+  auto comparable = [](const kube::Json& object) {
+    kube::Json out = without_status(object);
+    if (auto m = out.find("metadata"); m != out.end() && m->is_object()) {
+      m->erase("resourceVersion");
+      m->erase("managedFields");
+    }
+    return out;
+  };
+  return comparable(*event.object) != comparable(*event.old_object);
+}
+
 std::string run_owner(const kube::ObjectKey& key, std::string_view task) {
   return key.ns + "/" + key.name + "/" + std::string(task);
 }

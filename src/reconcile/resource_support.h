@@ -14,6 +14,7 @@
 #include "reconcile/readiness.h"
 #include "reconcile/task_decision.h"
 #include "runtime/event_correlator.h"
+#include "runtime/informer.h"
 
 namespace orderops::reconcile {
 
@@ -30,6 +31,12 @@ kube::Json status_shell(const kube::Json& object);
 // The object without its status, for decoding the spec alone (a hand-edited status must not
 // make the spec unreadable).
 kube::Json without_status(const kube::Json& object);
+
+// False for an update that changed only status (or only bookkeeping metadata: resourceVersion,
+// managedFields): the reconciler's own status writes must not wake it again, or a status that
+// differs on every look (a timestamp, a request id) would keep it spinning. Spec, labels and
+// annotations (run-now) changes pass.
+bool changes_more_than_status(const runtime::InformerEvent& event);
 
 // "<namespace>/<name>/<task>", the run pool and ledger owner of a resource's task.
 std::string run_owner(const kube::ObjectKey& key, std::string_view task);

@@ -22,11 +22,13 @@ Controller::Controller(ControllerConfig config, Reconciler& reconciler, const Cl
       queue_(clock, limiter ? std::move(limiter) : make_default_controller_rate_limiter(clock),
              hooks_.queue_depth) {}
 
-void Controller::watch(Informer& informer) {
+void Controller::watch(Informer& informer, std::function<bool(const InformerEvent&)> filter) {
   if (primary_ == nullptr) primary_ = &informer;
   synced_by_.push_back(&informer);
-  informer.add_handler(
-      [this](const InformerEvent& event) { queue_.add(kube::key_of(*event.object).to_string()); });
+  informer.add_handler([this, filter = std::move(filter)](const InformerEvent& event) {
+    if (filter && !filter(event)) return;
+    queue_.add(kube::key_of(*event.object).to_string());
+  });
 }
 
 void Controller::watch_mapped(

@@ -49,8 +49,9 @@ class Controller {
   WorkQueue& queue() { return queue_; }
 
   // Every add, update and delete of the informer's objects enqueues the object's key, and
-  // run() waits for this informer's cache before starting workers.
-  void watch(Informer& informer);
+  // run() waits for this informer's cache before starting workers. With `filter`, only events it
+  // accepts enqueue (controller-runtime's predicates).
+  void watch(Informer& informer, std::function<bool(const InformerEvent&)> filter = {});
   // Enqueues keys chosen by `map` for each event (e.g. the owners of a changed Secret).
   void watch_mapped(Informer& informer,
                     std::function<std::vector<kube::ObjectKey>(const InformerEvent&)> map);

@@ -15,16 +15,6 @@
 namespace orderops::cli {
 namespace {
 
-std::string id_list(const std::vector<std::int64_t>& ids, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < limit; ++i) {
-    if (i) out += ", ";
-    out += std::to_string(ids[i]);
-  }
-  if (ids.size() > limit) out += " and " + std::to_string(ids.size() - limit) + " more";
-  return out;
-}
-
 class AftersalesTaskRun final : public TaskRun {
  public:
   AftersalesTaskRun(aftersales::AftersalesJobConfig config, std::string url, std::string ns,
@@ -68,10 +58,13 @@ class AftersalesTaskRun final : public TaskRun {
       table.add("received", std::to_string(c.received));
       table.add("deadlines set", std::to_string(c.deadlines_set));
     }
-    table.add("failed", std::to_string(c.failed),
-              result_.failed_ids.empty()
-                  ? ""
-                  : "(ids " + id_list(result_.failed_ids, aftersales::kMessageIdLimit) + ")");
+    table.add(
+        "failed", std::to_string(c.failed),
+        result_.failed_ids.empty()
+            ? ""
+            : "(ids " +
+                  aftersales::format_id_list(result_.failed_ids, aftersales::kMessageIdLimit) +
+                  ")");
     describe_backlog(table);
   }
 
@@ -81,7 +74,8 @@ class AftersalesTaskRun final : public TaskRun {
     for (const auto& t : aftersales::kTransitions) {
       std::string note;
       for (const auto& s : result_.samples) {
-        if (s.from == t.state && !s.ids.empty()) note = "(e.g. ids " + id_list(s.ids, 10) + ")";
+        if (s.from == t.state && !s.ids.empty())
+          note = "(e.g. ids " + aftersales::format_id_list(s.ids, 10) + ")";
       }
       table.add(std::string(kVerb[static_cast<std::size_t>(t.state)]),
                 std::to_string(result_.counts.transitioned(t.state)), note);

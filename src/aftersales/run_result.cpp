@@ -4,16 +4,6 @@ namespace orderops::aftersales {
 
 namespace {
 
-std::string id_list(const std::vector<std::int64_t>& ids, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < ids.size() && i < limit; ++i) {
-    if (i) out += ", ";
-    out += std::to_string(ids[i]);
-  }
-  if (ids.size() > limit) out += " and " + std::to_string(ids.size() - limit) + " more";
-  return out;
-}
-
 std::string live_counts(const Counts& c) {
   return "approved " + std::to_string(c.approved) + ", cancelled " + std::to_string(c.cancelled) +
          ", received " + std::to_string(c.received) + ", deadlines set " +
@@ -30,7 +20,7 @@ std::string dry_counts(const AftersalesRunResult& r) {
            std::to_string(r.counts.transitioned(t.state));
     for (const auto& s : r.samples) {
       if (s.from == t.state && !s.ids.empty())
-        out += " (e.g. " + id_list(s.ids, s.ids.size()) + ")";
+        out += " (e.g. " + format_id_list(s.ids, s.ids.size()) + ")";
     }
   }
   return out + ", set " + std::to_string(r.counts.deadlines_set) + " deadlines";
@@ -102,7 +92,7 @@ std::string build_message(const AftersalesRunResult& r) {
   std::string body = r.dry_run ? dry_counts(r) : live_counts(r.counts);
   if (r.counts.failed > 0) {
     body += "; failed " + std::to_string(r.counts.failed) + ": ids " +
-            id_list(r.failed_ids, kMessageIdLimit);
+            format_id_list(r.failed_ids, kMessageIdLimit);
   }
   switch (r.outcome) {
     case Outcome::kFailed:
@@ -115,6 +105,16 @@ std::string build_message(const AftersalesRunResult& r) {
       break;
   }
   return body;
+}
+
+std::string format_id_list(const std::vector<std::int64_t>& ids, std::size_t limit) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size() && i < limit; ++i) {
+    if (i) out += ", ";
+    out += std::to_string(ids[i]);
+  }
+  if (ids.size() > limit) out += " and " + std::to_string(ids.size() - limit) + " more";
+  return out;
 }
 
 runs::JobResult AftersalesRunResult::job_result() const {

@@ -78,6 +78,9 @@ struct AftersalesRunResult {
   runs::JobResult job_result() const;
 };
 
+// "1, 2, 3 and 7 more": the ids run messages and the CLI name.
+std::string format_id_list(const std::vector<std::int64_t>& ids, std::size_t limit);
+
 // Outcome from what happened: an error -> Failed (Cancelled when it is kCancelled or stop was
 // requested), failed rows -> PartiallyFailed, else Succeeded.
 Outcome decide_outcome(const Counts& counts, const std::optional<Error>& error,

@@ -26,10 +26,6 @@ namespace {
 namespace reasons = api::reasons;
 namespace event_reasons = api::event_reasons;
 
-// Even with nothing due, look again at least this often: the database may have recovered or been
-// migrated, and a missed watch event must not leave a policy unattended.
-constexpr Duration kMaxRequeue = std::chrono::minutes(10);
-
 // The stored status, or an empty one when it is missing or not decodable (hand-edited): status is
 // ours to rebuild, a malformed one must not wedge the policy.
 api::AftersalesTimeoutPolicyStatus stored_status(const kube::Json& object) {
@@ -137,11 +133,12 @@ Result<runtime::Action> AtpReconciler::reconcile(const kube::ObjectKey& key, std
   if (o.problem) decision = TaskDecision{};
 
   // 4. Assemble the status: stored + observed + decided + runs that ended.
-  std::vector<api::ActiveRun> active = d_.pool.active(owner);
+  std::vector<api::ActiveRun> pool_active = d_.pool.active(owner);
+  const std::vector<FinishedRun> finished = d_.ledger.pending(owner);
+  std::vector<api::ActiveRun> active = still_active(std::move(pool_active), finished, stored.task);
   if (decision.start) {
     active.push_back({decision.start->run_id, decision.start->scheduled_time, now});
   }
-  const std::vector<FinishedRun> finished = d_.ledger.pending(owner);
   const api::AftersalesTimeoutPolicySpec spec =
       o.policy ? o.policy->spec : api::AftersalesTimeoutPolicySpec{};
   auto build = [&](const api::AftersalesTimeoutPolicyStatus& base) {
@@ -181,14 +178,7 @@ Result<runtime::Action> AtpReconciler::reconcile(const kube::ObjectKey& key, std
 
   // 7. Requeue: at the next slot, with backoff for a database that may come back, or when
   // something changes.
-  if (o.problem) {
-    if (!ready.stalled) return std::unexpected(*o.problem);
-    if (ready.reason == reasons::kInvalidSpec || ready.reason == reasons::kSecretNotFound) {
-      return runtime::Action::await_change();
-    }
-    // Credentials fixed in the database itself or a schema migrated by hand: no watch sees it.
-    return runtime::Action::requeue(kMaxRequeue);
-  }
+  if (o.problem) return after_problem(*o.problem, ready);
   return runtime::Action::requeue(
       std::min(decision.requeue_after.value_or(kMaxRequeue), kMaxRequeue));
 }
@@ -254,6 +244,9 @@ void AtpReconciler::start_run(const kube::Json& object, const Observed& o, const
   request.on_finished = [this, key, ref, result](const api::RunRecord& record) {
     on_finished(key, ref, record, *result);
   };
+  request.on_removed = [this, key] {
+    if (d_.enqueue) d_.enqueue(key);
+  };
   if (!d_.pool.submit(std::move(request))) return;  // already running under this ID
   log.info("run started", {{"trigger", std::string(api::to_string(start.trigger))}});
   if (d_.events) {
@@ -280,7 +273,6 @@ void AtpReconciler::on_finished(const kube::ObjectKey& key, const runtime::Objec
               "run " + record.run_id + " " + std::string(api::to_string(record.outcome)) + ": " +
                   record.message);
   }
-  if (d_.enqueue) d_.enqueue(key);
 }
 
 std::vector<kube::ObjectKey> policies_using_secret(const runtime::Store& policies,

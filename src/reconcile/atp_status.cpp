@@ -41,7 +41,8 @@ AtpStatusResult build_atp_status(const AtpStatusInputs& in) {
   const runs::HistoryLimits limits{in.spec.successful_runs_history_limit,
                                    in.spec.failed_runs_history_limit};
   out.folded =
-      update_task_status(task, {&in.decision, in.active, in.finished}, limits, in.ready.ready);
+      update_task_status(task, {&in.decision, api::Task::kAftersales, in.active, in.finished},
+                         limits, in.ready.ready, in.now);
   fold_backlog(s, in.finished);
 
   set_readiness_conditions(s.conditions, in.ready, in.generation, in.now);

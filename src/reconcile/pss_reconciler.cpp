@@ -12,6 +12,7 @@
 #include "profitshare/pg_repository.h"
 #include "profitshare/task_runner.h"
 #include "reconcile/pss_status.h"
+#include "reconcile/run_folding.h"
 #include "schedule/cron_schedule.h"
 #include "schedule/time_zone.h"
 
@@ -19,9 +20,6 @@ namespace orderops::reconcile {
 namespace {
 
 namespace reasons = api::reasons;
-
-// As for ATPs: look again at least this often even with nothing due.
-constexpr Duration kMaxRequeue = std::chrono::minutes(10);
 
 api::ProfitShareScheduleStatus stored_status(const kube::Json& object) {
   if (!object.contains("status")) return {};
@@ -156,10 +154,14 @@ Result<runtime::Action> PssReconciler::reconcile(const kube::ObjectKey& key, std
   bool any_start = false;
   for (std::size_t i = 0; i < decisions.size(); ++i) {
     const std::string owner = run_owner(key, api::metric_name(api::kProfitShareTasks[i]));
-    finished[i] = d_.ledger.pending(owner);
     TaskRound& round = inputs.rounds[i];
     round.decision = &decisions[i];
-    round.active = d_.pool.active(owner);
+    // Active before finished: a run enters the ledger before it leaves the pool, so a run that
+    // ends in between is seen in one of the two, never in neither (which reads as interrupted).
+    auto pool_active = d_.pool.active(owner);
+    finished[i] = d_.ledger.pending(owner);
+    round.active = still_active(std::move(pool_active), finished[i],
+                                api::task_status(stored, api::kProfitShareTasks[i]));
     round.finished = finished[i];
     if (decisions[i].start) {
       any_start = true;
@@ -208,13 +210,7 @@ Result<runtime::Action> PssReconciler::reconcile(const kube::ObjectKey& key, std
            d_.hooks.condition_set);
 
   // 7. Requeue at the earliest next slot of any task.
-  if (o.problem) {
-    if (!ready.stalled) return std::unexpected(*o.problem);
-    if (ready.reason == reasons::kInvalidSpec || ready.reason == reasons::kSecretNotFound) {
-      return runtime::Action::await_change();
-    }
-    return runtime::Action::requeue(kMaxRequeue);
-  }
+  if (o.problem) return after_problem(*o.problem, ready);
   Duration next = kMaxRequeue;
   for (const auto& d : decisions) {
     if (d.requeue_after) next = std::min(next, *d.requeue_after);
@@ -292,6 +288,9 @@ void PssReconciler::start_run(const kube::Json& object, const Observed& o, api::
   request.on_finished = [this, key, ref, task, result](const api::RunRecord& record) {
     on_finished(key, ref, task, record, *result);
   };
+  request.on_removed = [this, key] {
+    if (d_.enqueue) d_.enqueue(key);
+  };
   if (!d_.pool.submit(std::move(request))) return;
   log.info("run started", {{"trigger", std::string(api::to_string(start.trigger))}});
   if (d_.events) {
@@ -318,7 +317,6 @@ void PssReconciler::on_finished(const kube::ObjectKey& key, const runtime::Objec
               std::string(api::field_name(task)) + " run " + record.run_id + " " +
                   std::string(api::to_string(record.outcome)) + ": " + record.message);
   }
-  if (d_.enqueue) d_.enqueue(key);
 }
 
 std::vector<kube::ObjectKey> schedules_using_secret(const runtime::Store& schedules,

@@ -43,7 +43,9 @@ PssStatusResult build_pss_status(const PssStatusInputs& in) {
     const api::Task task = api::kProfitShareTasks[i];
     const TaskRound& round = in.rounds[i];
     api::TaskStatus& ts = api::task_status(s, task);
-    out.folded[i] = update_task_status(ts, round, limits, in.ready.ready);
+    TaskRound task_round = round;
+    task_round.task = task;
+    out.folded[i] = update_task_status(ts, task_round, limits, in.ready.ready, in.now);
     all_active.insert(all_active.end(), round.active.begin(), round.active.end());
     if (ts.consecutive_failures > worst_failures) {
       worst_failures = ts.consecutive_failures;

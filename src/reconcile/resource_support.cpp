@@ -33,6 +33,14 @@ bool changes_more_than_status(const runtime::InformerEvent& event) {
   return comparable(*event.object) != comparable(*event.old_object);
 }
 
+Result<runtime::Action> after_problem(const Error& problem, const Readiness& ready) {
+  if (!ready.stalled) return std::unexpected(problem);
+  if (ready.reason == api::reasons::kInvalidSpec || ready.reason == api::reasons::kSecretNotFound) {
+    return runtime::Action::await_change();
+  }
+  return runtime::Action::requeue(kMaxRequeue);
+}
+
 std::string run_owner(const kube::ObjectKey& key, std::string_view task) {
   return key.ns + "/" + key.name + "/" + std::string(task);
 }

@@ -15,6 +15,7 @@
 #include "reconcile/task_decision.h"
 #include "runtime/event_correlator.h"
 #include "runtime/informer.h"
+#include "runtime/reconciler.h"
 
 namespace orderops::reconcile {
 
@@ -37,6 +38,16 @@ kube::Json without_status(const kube::Json& object);
 // differs on every look (a timestamp, a request id) would keep it spinning. Spec, labels and
 // annotations (run-now) changes pass.
 bool changes_more_than_status(const runtime::InformerEvent& event);
+
+// Even with nothing due, look again at least this often: a database may have recovered or been
+// migrated by hand, and a missed watch event must not leave a resource unattended.
+inline constexpr Duration kMaxRequeue = std::chrono::minutes(10);
+
+// What to do after a round that met a blocking problem: a transient one (database unreachable)
+// is retried with the rate limiter's backoff (returned as the error); a bad spec or a missing
+// Secret waits for a change, which the watches deliver; anything else fixed outside Kubernetes
+// (credentials changed in the database, a schema migrated by hand) is looked at again later.
+Result<runtime::Action> after_problem(const Error& problem, const Readiness& ready);
 
 // "<namespace>/<name>/<task>", the run pool and ledger owner of a resource's task.
 std::string run_owner(const kube::ObjectKey& key, std::string_view task);

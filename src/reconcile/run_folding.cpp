@@ -42,6 +42,17 @@ std::vector<std::string> fold_finished_runs(api::TaskStatus& task,
   return folded;
 }
 
+std::vector<api::ActiveRun> still_active(std::vector<api::ActiveRun> active,
+                                         std::span<const FinishedRun> finished,
+                                         const api::TaskStatus& stored) {
+  std::erase_if(active, [&](const api::ActiveRun& a) {
+    return already_folded(stored, a.run_id) ||
+           std::any_of(finished.begin(), finished.end(),
+                       [&](const FinishedRun& f) { return f.record.run_id == a.run_id; });
+  });
+  return active;
+}
+
 void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& active) {
   if (active.empty()) {
     task.active.reset();
@@ -54,8 +65,26 @@ void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& ac
 }
 
 std::vector<std::string> update_task_status(api::TaskStatus& task, const TaskRound& round,
-                                            runs::HistoryLimits limits, bool scheduling) {
+                                            runs::HistoryLimits limits, bool scheduling,
+                                            SystemTime now) {
   std::vector<std::string> folded = fold_finished_runs(task, round.finished, limits);
+  if (task.active && !already_folded(task, task.active->run_id) &&
+      std::none_of(round.active.begin(), round.active.end(),
+                   [&](const api::ActiveRun& a) { return a.run_id == task.active->run_id; })) {
+    FinishedRun lost;
+    lost.record.run_id = task.active->run_id;
+    lost.record.trigger =
+        task.active->scheduled_time ? api::Trigger::kSchedule : api::Trigger::kManual;
+    lost.record.scheduled_time = task.active->scheduled_time;
+    lost.record.start_time = task.active->start_time;
+    lost.record.completion_time = now;
+    lost.record.outcome = api::Outcome::kFailed;
+    lost.record.message =
+        "interrupted: the manager running it stopped before it finished (leader lost or "
+        "restarted); its finished batches are kept, the rest is picked up by the next run";
+    lost.record.counts = api::zero_counts(round.task);
+    fold_finished_runs(task, std::span<const FinishedRun>(&lost, 1), limits);
+  }
   set_active_run(task, round.active);
   const TaskDecision& d = *round.decision;
   if (d.start && d.start->scheduled_time) task.last_schedule_time = *d.start->scheduled_time;

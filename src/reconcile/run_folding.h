@@ -23,9 +23,17 @@ std::vector<std::string> fold_finished_runs(api::TaskStatus& task,
 // status.active: the oldest run still queued or running (Allow may run several), else absent.
 void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& active);
 
+// The pool's active runs without those already finished (in `finished` or folded into `stored`):
+// the pool reports a run's end, which enqueues the reconcile, before it forgets the run, so a
+// reconcile in between would otherwise show a finished run as active with nothing to correct it.
+std::vector<api::ActiveRun> still_active(std::vector<api::ActiveRun> active,
+                                         std::span<const FinishedRun> finished,
+                                         const api::TaskStatus& stored);
+
 // What happened to one task this round (an ATP, or one task of a PSS).
 struct TaskRound {
   const TaskDecision* decision = nullptr;
+  api::Task task = api::Task::kAftersales;
   // Runs queued or running, including one about to start this round.
   std::vector<api::ActiveRun> active;
   std::span<const FinishedRun> finished;
@@ -33,9 +41,13 @@ struct TaskRound {
 
 // Applies a round to the task's status: folds finished runs, sets the active run, records the
 // fenced slot and a handled run-now token, and shows the next slot only while `scheduling`.
+// A stored active run that is neither running here nor among the finished runs was interrupted
+// (its manager died or lost the lease): it is recorded as Failed at `now`, as CronJob records a
+// Job that vanished, so it counts towards RunFailing instead of disappearing.
 // Returns what fold_finished_runs returns.
 std::vector<std::string> update_task_status(api::TaskStatus& task, const TaskRound& round,
-                                            runs::HistoryLimits limits, bool scheduling);
+                                            runs::HistoryLimits limits, bool scheduling,
+                                            SystemTime now);
 
 // metav1.Time has whole seconds; status compared after a round trip must not differ below that.
 SystemTime whole_seconds(SystemTime t);

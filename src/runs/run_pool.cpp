@@ -163,9 +163,12 @@ void RunPool::finish(const RunPtr& run, JobResult result) {
     record.message = record.message.empty() ? why : why + "; " + record.message;
   }
   if (run->request.on_finished) run->request.on_finished(record);
-  std::lock_guard lock(mu_);
-  runs_.erase(record.run_id);
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mu_);
+    runs_.erase(record.run_id);
+    changed_.notify_all();
+  }
+  if (run->request.on_removed) run->request.on_removed();
 }
 
 void RunPool::watchdog_loop(std::stop_token stop) {

@@ -35,8 +35,11 @@ struct RunRequest {
   Duration active_deadline{};
   std::function<JobResult(const RunContext&)> work;
   // Called exactly once, on a pool thread, with the finished record (also for runs cancelled
-  // while still queued). Must not block for long.
+  // while still queued), while active() still lists the run. Must not block for long.
   std::function<void(const RunRecord&)> on_finished;
+  // Called right after, once active() no longer lists the run: the place to requeue its owner,
+  // so the next look sees the run finished (recorded by on_finished) and not still active.
+  std::function<void()> on_removed;
 };
 
 class RunPool {

@@ -116,5 +116,27 @@ TEST(AtpStatus, RunNowTokenIsRecordedAsHandled) {
   EXPECT_EQ(s.task.last_schedule_time, kNow - minutes(30));  // manual runs take no slot
 }
 
+TEST(AtpStatus, AnActiveRunNobodyRunsAnyMoreIsRecordedAsInterrupted) {
+  AtpStatusInputs in = base_inputs();
+  in.stored.task.active = api::ActiveRun{"p-29587500", kNow - minutes(3), kNow - minutes(3)};
+  const auto s = build_atp_status(in).status;  // the new leader's pool does not have it
+  EXPECT_FALSE(s.task.active);
+  ASSERT_TRUE(s.task.last_run);
+  EXPECT_EQ(s.task.last_run->run_id, "p-29587500");
+  EXPECT_EQ(s.task.last_run->outcome, api::Outcome::kFailed);
+  EXPECT_NE(s.task.last_run->message.find("interrupted"), std::string::npos);
+  EXPECT_EQ(s.task.last_run->counts.at("approved"), 0);
+  EXPECT_EQ(s.task.consecutive_failures, 1);
+
+  AtpStatusInputs again = base_inputs();
+  again.stored = s;
+  EXPECT_EQ(build_atp_status(again).status.task.consecutive_failures, 1);  // recorded once
+
+  AtpStatusInputs running = base_inputs();
+  running.stored.task.active = in.stored.task.active;
+  running.active = {*in.stored.task.active};
+  EXPECT_FALSE(build_atp_status(running).status.task.last_run);  // still running: nothing lost
+}
+
 }  // namespace
 }  // namespace orderops::reconcile

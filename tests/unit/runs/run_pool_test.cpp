@@ -175,5 +175,19 @@ TEST(RunPool, CompletedWorkKeepsItsOutcomeEvenIfCancelledLate) {
   EXPECT_EQ(done.future.get().outcome, Outcome::kSucceeded);
 }
 
+TEST(RunPool, OnRemovedComesAfterTheRunLeftThePool) {
+  testing::FakeClock clock;
+  RunPool pool(clock, 1);
+  std::promise<std::pair<std::size_t, std::size_t>> seen;
+  RunRequest r = request(
+      "r-1", "o", seconds(300), [](const RunContext&) { return JobResult{}; },
+      [&](const RunRecord&) { EXPECT_EQ(pool.active("o").size(), 1u); });
+  r.on_removed = [&] { seen.set_value({pool.active("o").size(), pool.active_count()}); };
+  ASSERT_TRUE(pool.submit(std::move(r)));
+  const auto [listed, active] = seen.get_future().get();
+  EXPECT_EQ(listed, 0u);
+  EXPECT_EQ(active, 0u);
+}
+
 }  // namespace
 }  // namespace orderops::runs

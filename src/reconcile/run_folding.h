@@ -24,8 +24,8 @@ std::vector<std::string> fold_finished_runs(api::TaskStatus& task,
 void set_active_run(api::TaskStatus& task, const std::vector<api::ActiveRun>& active);
 
 // The pool's active runs without those already finished (in `finished` or folded into `stored`):
-// the pool reports a run's end, which enqueues the reconcile, before it forgets the run, so a
-// reconcile in between would otherwise show a finished run as active with nothing to correct it.
+// a run enters the ledger a moment before it leaves the pool, and a reconcile woken by something
+// else in that moment must not show a finished run as still active.
 std::vector<api::ActiveRun> still_active(std::vector<api::ActiveRun> active,
                                          std::span<const FinishedRun> finished,
                                          const api::TaskStatus& stored);

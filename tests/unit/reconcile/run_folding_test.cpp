@@ -67,6 +67,18 @@ TEST(RunFolding, ActiveRunIsTheOldest) {
   EXPECT_FALSE(task.active);
 }
 
+TEST(RunFolding, AFinishedRunIsNotStillActive) {
+  const std::vector<api::ActiveRun> pool = {{"r-1", std::nullopt, SystemTime(minutes(1))},
+                                            {"r-2", std::nullopt, SystemTime(minutes(2))},
+                                            {"r-3", std::nullopt, SystemTime(minutes(3))}};
+  const std::vector<FinishedRun> finished = {run("r-1", 1, api::Outcome::kSucceeded)};
+  api::TaskStatus stored;
+  stored.last_run = run("r-2", 2, api::Outcome::kFailed).record;
+  const auto active = still_active(pool, finished, stored);
+  ASSERT_EQ(active.size(), 1u);
+  EXPECT_EQ(active[0].run_id, "r-3");
+}
+
 TEST(RunLedger, PendingUntilAcknowledgedAndForgottenByPrefix) {
   RunLedger ledger;
   ledger.add("shop/p/aftersales", run("p-1", 1, api::Outcome::kSucceeded));

@@ -50,5 +50,4 @@ Result<ClusterConfig> load_kubeconfig(const std::vector<std::string>& paths,
 Result<ClusterConfig> load_in_cluster(std::string_view host, std::string_view port,
                                       const std::string& service_account_dir);
 
-
 }  // namespace orderops::kube

@@ -147,33 +147,18 @@ Result<runtime::Action> AtpReconciler::reconcile(const kube::ObjectKey& key, std
   };
 
   // 5. Write status once. A start is fenced: the write carries lastScheduleTime (or the handled
-  // run-now token) under the cached resourceVersion, and a conflict means another replica or an
-  // earlier attempt took the slot, so nothing starts (api.md section 3).
-  AtpStatusResult result;
+  // run-now token), so the run starts only if the write succeeded (write_status).
+  auto result = write_status<AtpStatusResult>(
+      d_.status, d_.type, *object, decision.start.has_value(), stored_status, build, stop);
+  if (!result) return std::unexpected(result.error());
   if (decision.start) {
-    result = build(stored);
-    auto written = d_.status.write_once(d_.type, *object, api::encode_status(result.status), stop);
-    if (!written) {
-      return std::unexpected(written.error().wrap("recording run " + decision.start->run_id));
-    }
     if (decision.cancel_active) d_.pool.cancel_owner(owner, runs::CancelReason::kReplaced);
     start_run(*object, o, *decision.start);
-  } else {
-    auto written = d_.status.write(
-        d_.type, *object,
-        [&](const kube::Json& latest) -> std::optional<kube::Json> {
-          const auto base = stored_status(latest);
-          result = build(base);
-          if (result.status == base) return std::nullopt;
-          return api::encode_status(result.status);
-        },
-        stop);
-    if (!written) return std::unexpected(written.error().wrap("writing status"));
   }
-  d_.ledger.ack(owner, result.folded);
+  d_.ledger.ack(owner, result->folded);
 
   // 6. Tell people and Prometheus what changed.
-  announce(runtime::ObjectReference::of(*object), key, stored.conditions, result.status.conditions,
+  announce(runtime::ObjectReference::of(*object), key, stored.conditions, result->status.conditions,
            ready, {&decision}, d_.events, d_.hooks.condition_set);
 
   // 7. Requeue: at the next slot, with backoff for a database that may come back, or when

@@ -175,37 +175,23 @@ Result<runtime::Action> PssReconciler::reconcile(const kube::ObjectKey& key, std
   };
 
   // 5. Write status once; starts are fenced together (api.md section 3).
-  PssStatusResult result;
-  if (any_start) {
-    result = build(stored);
-    auto written = d_.status.write_once(d_.type, *object, api::encode_status(result.status), stop);
-    if (!written) return std::unexpected(written.error().wrap("recording run starts"));
-    for (std::size_t i = 0; i < decisions.size(); ++i) {
-      if (!decisions[i].start) continue;
-      const api::Task task = api::kProfitShareTasks[i];
-      if (decisions[i].cancel_active) {
-        d_.pool.cancel_owner(run_owner(key, api::metric_name(task)), runs::CancelReason::kReplaced);
-      }
-      start_run(*object, o, task, *decisions[i].start);
+  auto result = write_status<PssStatusResult>(d_.status, d_.type, *object, any_start, stored_status,
+                                              build, stop);
+  if (!result) return std::unexpected(result.error());
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    if (!decisions[i].start) continue;
+    const api::Task task = api::kProfitShareTasks[i];
+    if (decisions[i].cancel_active) {
+      d_.pool.cancel_owner(run_owner(key, api::metric_name(task)), runs::CancelReason::kReplaced);
     }
-  } else {
-    auto written = d_.status.write(
-        d_.type, *object,
-        [&](const kube::Json& latest) -> std::optional<kube::Json> {
-          const auto base = stored_status(latest);
-          result = build(base);
-          if (result.status == base) return std::nullopt;
-          return api::encode_status(result.status);
-        },
-        stop);
-    if (!written) return std::unexpected(written.error().wrap("writing status"));
+    start_run(*object, o, task, *decisions[i].start);
   }
   for (std::size_t i = 0; i < decisions.size(); ++i) {
-    d_.ledger.ack(run_owner(key, api::metric_name(api::kProfitShareTasks[i])), result.folded[i]);
+    d_.ledger.ack(run_owner(key, api::metric_name(api::kProfitShareTasks[i])), result->folded[i]);
   }
 
   // 6. Tell people and Prometheus.
-  announce(runtime::ObjectReference::of(*object), key, stored.conditions, result.status.conditions,
+  announce(runtime::ObjectReference::of(*object), key, stored.conditions, result->status.conditions,
            ready, {&decisions[0], &decisions[1], &decisions[2], &decisions[3]}, d_.events,
            d_.hooks.condition_set);
 

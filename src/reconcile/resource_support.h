@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/codec.h"
 #include "api/condition.h"
 #include "api/enums.h"
 #include "kube/object.h"
@@ -16,6 +17,7 @@
 #include "runtime/event_correlator.h"
 #include "runtime/informer.h"
 #include "runtime/reconciler.h"
+#include "runtime/status_writer.h"
 
 namespace orderops::reconcile {
 
@@ -48,6 +50,36 @@ inline constexpr Duration kMaxRequeue = std::chrono::minutes(10);
 // Secret waits for a change, which the watches deliver; anything else fixed outside Kubernetes
 // (credentials changed in the database, a schema migrated by hand) is looked at again later.
 Result<runtime::Action> after_problem(const Error& problem, const Readiness& ready);
+
+// Writes the status `build` makes from the stored one, once. With `fenced` (runs start after this
+// write) it is one PUT under the cached resourceVersion and a Conflict is returned: another
+// replica or an earlier attempt took the slot (api.md section 3). Otherwise the writer re-reads
+// and rebuilds on conflicts, and nothing is written when nothing changed. Returns what `build`
+// produced for the status that now stands. `Built` has a `status` member; `decode` reads the
+// stored status of an object.
+template <class Built, class Decode, class Build>
+Result<Built> write_status(runtime::StatusWriter& writer, const kube::ResourceType& type,
+                           const kube::Json& object, bool fenced, const Decode& decode,
+                           const Build& build, std::stop_token stop) {
+  Built result;
+  if (fenced) {
+    result = build(decode(object));
+    auto written = writer.write_once(type, object, api::encode_status(result.status), stop);
+    if (!written) return std::unexpected(written.error().wrap("recording run starts"));
+    return result;
+  }
+  auto written = writer.write(
+      type, object,
+      [&](const kube::Json& latest) -> std::optional<kube::Json> {
+        const auto base = decode(latest);
+        result = build(base);
+        if (result.status == base) return std::nullopt;
+        return api::encode_status(result.status);
+      },
+      stop);
+  if (!written) return std::unexpected(written.error().wrap("writing status"));
+  return result;
+}
 
 // "<namespace>/<name>/<task>", the run pool and ledger owner of a resource's task.
 std::string run_owner(const kube::ObjectKey& key, std::string_view task);

@@ -1,9 +1,5 @@
 // `orderops manager`: parse flags, build the object graph (wiring.cpp), run until SIGTERM/SIGINT
 // (release the lease, exit 0) or until leadership is lost (exit 1, so Kubernetes restarts us).
-#include <pthread.h>
-#include <signal.h>
-
-#include <ctime>
 #include <iostream>
 #include <stop_token>
 #include <thread>
@@ -12,38 +8,11 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "manager_options.h"
+#include "shutdown_signals.h"
 #include "wiring.h"
 
 namespace orderops::cli {
-namespace {
-
-// Blocks the shutdown signals in this thread; threads started later inherit the mask, so only
-// the signal thread below ever receives them.
-sigset_t block_shutdown_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-// Waits for SIGTERM/SIGINT and turns it into a stop request. Polls so it can end without a
-// signal once the manager returns on its own.
-void wait_for_signal(const sigset_t& set, std::stop_source& shutdown, const Logger& log,
-                     std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    timespec timeout{0, 200'000'000};
-    const int sig = sigtimedwait(&set, nullptr, &timeout);
-    if (sig == SIGTERM || sig == SIGINT) {
-      log.info("shutdown signal received", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-      shutdown.request_stop();
-      return;
-    }
-  }
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int manager_command(std::span<const std::string> args) {
   auto options = parse_manager_options(args);
@@ -64,8 +33,10 @@ int manager_command(std::span<const std::string> args) {
     return kExitFailed;
   }
   std::stop_source shutdown;
-  std::jthread signal_thread(
-      [&](std::stop_token stop) { wait_for_signal(signals, shutdown, log, stop); });
+  std::jthread signal_thread = watch_shutdown_signals(signals, [&](int sig) {
+    log.info("shutdown signal received", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    shutdown.request_stop();
+  });
   const Status result = (*app)->run(shutdown.get_token());
   signal_thread.request_stop();
   signal_thread.join();

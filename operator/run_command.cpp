@@ -2,14 +2,12 @@
 // section 7): loads one resource from a manifest, reads its Secrets from files or the cluster and
 // runs one task once on the manager's run engine (RunPool: activeDeadlineSeconds, cancellation),
 // then prints a summary table. Exit 0 Succeeded, 1 anything else, 2 bad input.
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <future>
 #include <iostream>
 #include <stop_token>
@@ -29,6 +27,7 @@
 #include "run_secrets.h"
 #include "run_summary.h"
 #include "run_task.h"
+#include "shutdown_signals.h"
 
 namespace orderops::cli {
 namespace {
@@ -68,32 +67,15 @@ Result<api::Task> choose_task(const api::Resource& resource, const std::string& 
   return task;
 }
 
-// Blocks the shutdown signals in this thread; threads started later inherit the mask, so only
-// the signal thread ever receives them.
-sigset_t block_shutdown_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
 // The first SIGINT/SIGTERM cancels the run (it stops between batches and reports Cancelled); a
 // second one ends the process at once: PostgreSQL rolls back what was in flight.
-void watch_signals(const sigset_t& set, std::stop_source& interrupt, std::atomic<int>& received,
-                   std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    timespec timeout{0, 200'000'000};
-    const int sig = sigtimedwait(&set, nullptr, &timeout);
-    if (sig != SIGTERM && sig != SIGINT) continue;
-    if (received.exchange(sig) != 0) {
-      constexpr std::string_view kBye = "orderops run: interrupted again, exiting now\n";
-      [[maybe_unused]] auto n = ::write(STDERR_FILENO, kBye.data(), kBye.size());
-      std::_Exit(kExitFailed);
-    }
-    interrupt.request_stop();
+void on_signal(int sig, std::stop_source& interrupt, std::atomic<int>& received) {
+  if (received.exchange(sig) != 0) {
+    constexpr std::string_view kBye = "orderops run: interrupted again, exiting now\n";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, kBye.data(), kBye.size());
+    std::_Exit(kExitFailed);
   }
+  interrupt.request_stop();
 }
 
 std::string signal_name(int sig) { return sig == SIGTERM ? "SIGTERM" : "SIGINT"; }
@@ -199,8 +181,8 @@ int run_target(const Target& target, const RunLabels& labels, const RunSecrets& 
                bool force_dry_run, const sigset_t& signals, const Clock& clock, const Logger& log) {
   std::stop_source interrupt;
   std::atomic<int> received{0};
-  std::jthread signal_thread(
-      [&](std::stop_token stop) { watch_signals(signals, interrupt, received, stop); });
+  std::jthread signal_thread =
+      watch_shutdown_signals(signals, [&](int sig) { on_signal(sig, interrupt, received); });
 
   auto prepared = prepare(target, {secrets.source(), labels.ns, force_dry_run, clock, log});
   if (!prepared) return report(prepared.error());

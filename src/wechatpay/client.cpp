@@ -120,17 +120,10 @@ Result<Order> Client::query_order(std::string_view out_order_no, std::string_vie
                                   const CallOptions& call) {
   if (auto st = check_out_order_no("out_order_no", out_order_no); !st) return fail(st);
   if (auto st = check_transaction_id(transaction_id); !st) return fail(st);
-  if (auto st = impl_->ensure_certificates(call); !st) return fail(st);
   std::string path = "/v3/profitsharing/orders/" + path_escape(out_order_no) +
                      "?transaction_id=" + query_escape(transaction_id);
   if (!impl_->keys.sub_mchid.empty()) path += "&sub_mchid=" + query_escape(impl_->keys.sub_mchid);
-  auto response = impl_->execute({"query_order",
-                                  "GET",
-                                  impl_->target(path),
-                                  {},
-                                  Impl::Check::kVerify,
-                                  impl_->preferred_serial()},
-                                 call);
+  auto response = impl_->call_verified("query_order", "GET", path, {}, call);
   if (!response) return fail(response);
   return decode_order(response->body);
 }
@@ -167,12 +160,8 @@ Result<Order> Client::unfreeze(const UnfreezeRequest& request, const CallOptions
   if (auto st = check_out_order_no("out_order_no", request.out_order_no); !st) return fail(st);
   if (request.description.empty()) return invalid("description is required");
   if (auto st = check_description("description", request.description); !st) return fail(st);
-  if (auto st = impl_->ensure_certificates(call); !st) return fail(st);
-  auto response =
-      impl_->execute({"unfreeze", "POST", impl_->target("/v3/profitsharing/orders/unfreeze"),
-                      encode_unfreeze(request, impl_->keys.sub_mchid), Impl::Check::kVerify,
-                      impl_->preferred_serial()},
-                     call);
+  auto response = impl_->call_verified("unfreeze", "POST", "/v3/profitsharing/orders/unfreeze",
+                                       encode_unfreeze(request, impl_->keys.sub_mchid), call);
   if (!response) return fail(response);
   return decode_order(response->body);
 }
@@ -180,34 +169,20 @@ Result<Order> Client::unfreeze(const UnfreezeRequest& request, const CallOptions
 Result<UnsplitAmount> Client::unsplit_amount(std::string_view transaction_id,
                                              const CallOptions& call) {
   if (auto st = check_transaction_id(transaction_id); !st) return fail(st);
-  if (auto st = impl_->ensure_certificates(call); !st) return fail(st);
   const std::string path =
       "/v3/profitsharing/transactions/" + path_escape(transaction_id) + "/amounts";
-  auto response = impl_->execute({"unsplit_amount",
-                                  "GET",
-                                  impl_->target(path),
-                                  {},
-                                  Impl::Check::kVerify,
-                                  impl_->preferred_serial()},
-                                 call);
+  auto response = impl_->call_verified("unsplit_amount", "GET", path, {}, call);
   if (!response) return fail(response);
   return decode_unsplit_amount(response->body);
 }
 
 Result<BillInfo> Client::apply_bill(const BillRequest& request, const CallOptions& call) {
   if (!request.bill_date.ok()) return invalid("bill_date is not a valid date");
-  if (auto st = impl_->ensure_certificates(call); !st) return fail(st);
   // Keys in Go's url.Values order (sorted), though any order works when signed as sent.
   std::string path = "/v3/profitsharing/bills?bill_date=" + format_date(request.bill_date);
   if (!impl_->keys.sub_mchid.empty()) path += "&sub_mchid=" + query_escape(impl_->keys.sub_mchid);
   if (request.gzip) path += "&tar_type=GZIP";
-  auto response = impl_->execute({"apply_bill",
-                                  "GET",
-                                  impl_->target(path),
-                                  {},
-                                  Impl::Check::kVerify,
-                                  impl_->preferred_serial()},
-                                 call);
+  auto response = impl_->call_verified("apply_bill", "GET", path, {}, call);
   if (!response) return fail(response);
   auto bill = decode_bill(response->body);
   if (bill) bill->gzip = request.gzip;

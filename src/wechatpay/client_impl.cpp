@@ -68,6 +68,15 @@ std::uint64_t Client::Impl::next_seed() {
   return seeds_();
 }
 
+Result<HttpResponse> Client::Impl::call_verified(std::string_view endpoint_name, std::string method,
+                                                 std::string_view path, std::string body,
+                                                 const CallOptions& opts) {
+  if (auto st = ensure_certificates(opts); !st) return std::unexpected(st.error());
+  return execute({endpoint_name, std::move(method), target(path), std::move(body), Check::kVerify,
+                  preferred_serial()},
+                 opts);
+}
+
 std::string Client::Impl::preferred_serial() const {
   auto entry = platform.preferred(clock.now());
   return entry ? entry->serial : std::string();

@@ -37,6 +37,11 @@ struct Client::Impl {
        std::shared_ptr<Transport> transport, const Clock& clock, Logger logger, ClientHooks hooks);
 
   Result<HttpResponse> execute(const Call& call, const CallOptions& opts);
+  // The common case of the API calls: certificates ensured, then a verified call that names the
+  // preferred platform serial.
+  Result<HttpResponse> call_verified(std::string_view endpoint, std::string method,
+                                     std::string_view path, std::string body,
+                                     const CallOptions& opts);
   // Certificates on first use and when stale (certificate mode only).
   Status ensure_certificates(const CallOptions& opts);
   Status refresh(const CallOptions& opts);

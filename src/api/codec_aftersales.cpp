@@ -111,13 +111,7 @@ Result<AftersalesTimeoutPolicy> parse_aftersales_timeout_policy(const json& obje
 
 json encode_status(const AftersalesTimeoutPolicyStatus& status, StatusWrite write) {
   const bool nulls = write == StatusWrite::kMergePatch;
-  json out = json::object();
-  if (status.observed_generation) {
-    out["observedGeneration"] = *status.observed_generation;
-  } else if (nulls) {
-    out["observedGeneration"] = nullptr;
-  }
-  out["conditions"] = codec::encode_conditions(status.conditions);
+  json out = codec::encode_status_head(status.observed_generation, status.conditions, nulls);
   codec::encode_task_status(status.task, out, nulls);
   if (status.backlog) {
     const AftersalesBacklog& b = *status.backlog;

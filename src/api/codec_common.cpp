@@ -148,6 +148,18 @@ json encode_meta(const ObjectMeta& meta) {
   return out;
 }
 
+nlohmann::json encode_status_head(const std::optional<std::int64_t>& observed_generation,
+                                  const std::vector<Condition>& conditions, bool nulls) {
+  nlohmann::json out = nlohmann::json::object();
+  if (observed_generation) {
+    out["observedGeneration"] = *observed_generation;
+  } else if (nulls) {
+    out["observedGeneration"] = nullptr;
+  }
+  out["conditions"] = encode_conditions(conditions);
+  return out;
+}
+
 json encode_conditions(const std::vector<Condition>& conditions) {
   json out = json::array();
   for (const auto& c : conditions) {

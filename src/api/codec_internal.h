@@ -29,6 +29,9 @@ void decode_scheduling(const JsonReader& spec, Scheduling& out);
 
 nlohmann::json encode_meta(const ObjectMeta& meta);
 nlohmann::json encode_conditions(const std::vector<Condition>& conditions);
+// The start of every status: observedGeneration (null when absent and `nulls`) and conditions.
+nlohmann::json encode_status_head(const std::optional<std::int64_t>& observed_generation,
+                                  const std::vector<Condition>& conditions, bool nulls);
 nlohmann::json encode_secret_key_selector(const SecretKeySelector& ref);
 void encode_scheduling(const Scheduling& scheduling, nlohmann::json& spec);
 // Adds the TaskStatus fields to `object`. `nulls`: write null for absent optionals (merge patch).

@@ -174,13 +174,7 @@ Result<ProfitShareSchedule> parse_profit_share_schedule(const json& object) {
 
 json encode_status(const ProfitShareScheduleStatus& status, StatusWrite write) {
   const bool nulls = write == StatusWrite::kMergePatch;
-  json out = json::object();
-  if (status.observed_generation) {
-    out["observedGeneration"] = *status.observed_generation;
-  } else if (nulls) {
-    out["observedGeneration"] = nullptr;
-  }
-  out["conditions"] = codec::encode_conditions(status.conditions);
+  json out = codec::encode_status_head(status.observed_generation, status.conditions, nulls);
   json tasks = json::object();
   for (const Task task : kProfitShareTasks) {
     json t = json::object();

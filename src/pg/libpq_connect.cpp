@@ -75,6 +75,17 @@ Result<PgConnPtr> connect_libpq(const ConnectOptions& options, const SecretScrub
   const char* values[] = {app.c_str(), "1", "30", "10", "3", options.url.c_str(), nullptr};
   PgConnPtr conn(PQconnectStartParams(keywords, values, 1));
   if (!conn || PQstatus(conn.get()) == CONNECTION_BAD) {
+    // PQconninfoParse accepts values that only the connect checks ("invalid integer value
+    // \"x\" for connection option \"port\"", "invalid sslmode value"); those are bad input too.
+    const std::string raw = conn ? PQerrorMessage(conn.get()) : "";
+    if (raw.starts_with("invalid ")) {
+      return std::unexpected(Error{
+          ErrorCode::kInvalid,
+          "database URL " + scrubber.redacted_url() + ": " + scrubber.scrub(tidy_message(raw)),
+          {},
+          {},
+          {}});
+    }
     return std::unexpected(classify_failure(conn.get(), scrubber));
   }
   // Verbose start-up errors carry the SQLSTATE ("FATAL:  28P01: ..."), which is otherwise lost.

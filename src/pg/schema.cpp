@@ -14,12 +14,32 @@ struct Catalog {
   bool id_has_default = false;
   std::set<std::string> index_names;
   std::set<std::string> index_leading_columns;
+  std::vector<std::string> missing_privileges;
+  // The sequence behind a serial `id` the user may not use (identity columns need no grant).
+  std::string unusable_id_sequence;
 };
 
 constexpr std::string_view kColumnsSql =
     "SELECT a.attname, (a.attidentity <> '' OR d.adbin IS NOT NULL) "
     "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped";
+
+constexpr std::string_view kMissingPrivilegesSql =
+    "SELECT p FROM unnest($2::text[]) WITH ORDINALITY AS u(p, n) "
+    "WHERE NOT has_table_privilege(to_regclass($1), p) ORDER BY n";
+
+constexpr std::string_view kUnusableIdSequenceSql =
+    "SELECT s FROM (SELECT pg_get_serial_sequence($1, 'id') AS s) q "
+    "WHERE s IS NOT NULL AND NOT has_sequence_privilege(s, 'USAGE') "
+    "AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) "
+    "AND attname = 'id' AND attidentity <> '')";
+
+// {"SELECT","UPDATE"} -> {SELECT,UPDATE}, a text[] literal (the names are ours, never input).
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) out += (out.size() > 1 ? "," : "") + item;
+  return out + "}";
+}
 
 constexpr std::string_view kIndexesSql =
     "SELECT ic.relname, coalesce(a.attname, '') FROM pg_index i "
@@ -29,7 +49,25 @@ constexpr std::string_view kIndexesSql =
 
 // Works on a Connection (check) and inside the migration's Transaction alike.
 template <class Q>
-Result<Catalog> read_catalog(Q& q, const TableName& table) {
+Status read_privileges(Q& q, const TableDef& def, Catalog& c) {
+  if (!def.privileges.empty()) {
+    auto missing = q.exec(kMissingPrivilegesSql, {def.table.quoted(), text_array(def.privileges)});
+    if (!missing) return std::unexpected(missing.error());
+    for (std::size_t r = 0; r < missing->size(); ++r) {
+      c.missing_privileges.push_back(missing->text(r, 0));
+    }
+  }
+  if (def.needs_id_default && c.id_has_default) {
+    auto seq = q.exec(kUnusableIdSequenceSql, {def.table.quoted()});
+    if (!seq) return std::unexpected(seq.error());
+    if (seq->size() > 0) c.unusable_id_sequence = seq->text(0, 0);
+  }
+  return {};
+}
+
+template <class Q>
+Result<Catalog> read_catalog(Q& q, const TableDef& def) {
+  const auto& table = def.table;
   Catalog c;
   auto exists = q.exec("SELECT to_regclass($1) IS NOT NULL", {table.quoted()});
   if (!exists) return std::unexpected(exists.error());
@@ -47,6 +85,7 @@ Result<Catalog> read_catalog(Q& q, const TableName& table) {
     c.index_names.insert(indexes->text(r, 0));
     c.index_leading_columns.insert(indexes->text(r, 1));
   }
+  if (auto p = read_privileges(q, def, c); !p) return std::unexpected(p.error());
   return c;
 }
 
@@ -63,6 +102,13 @@ void missing_in(const TableDef& def, const Catalog& c, std::vector<SchemaItem>& 
     if (def.needs_id_default && c.columns.contains("id") && !c.id_has_default) {
       out.push_back(SchemaItem{SchemaItem::Kind::kIdDefault, table, "id"});
     }
+    for (const auto& privilege : c.missing_privileges) {
+      out.push_back(SchemaItem{SchemaItem::Kind::kPrivilege, table, privilege});
+    }
+    if (!c.unusable_id_sequence.empty()) {
+      out.push_back(
+          SchemaItem{SchemaItem::Kind::kPrivilege, "sequence " + c.unusable_id_sequence, "USAGE"});
+    }
   }
   for (const auto& idx : def.indexes) {
     const bool covered =
@@ -72,11 +118,19 @@ void missing_in(const TableDef& def, const Catalog& c, std::vector<SchemaItem>& 
   }
 }
 
+// A user without SELECT on the version table gets a kPrivilege item in `missing`, not an error.
 template <class Q>
-Result<std::optional<int>> recorded_version(Q& q) {
-  auto exists = q.exec("SELECT to_regclass($1) IS NOT NULL", {std::string(kMigrationsTable)});
+Result<std::optional<int>> recorded_version(Q& q, std::vector<SchemaItem>& missing) {
+  auto exists =
+      q.exec("SELECT to_regclass($1) IS NOT NULL, has_table_privilege(to_regclass($1), 'SELECT')",
+             {std::string(kMigrationsTable)});
   if (!exists) return std::unexpected(exists.error());
   if (exists->text(0, 0) != "t") return std::optional<int>{};
+  if (exists->text(0, 1) != "t") {
+    missing.push_back(
+        SchemaItem{SchemaItem::Kind::kPrivilege, std::string(kMigrationsTable), "SELECT"});
+    return std::optional<int>{};
+  }
   auto v = q.exec("SELECT max(version) FROM " + std::string(kMigrationsTable));
   if (!v) return std::unexpected(v.error());
   if (v->is_null(0, 0)) return std::optional<int>{};
@@ -89,11 +143,11 @@ template <class Q>
 Result<SchemaReport> check_with(Q& q, const std::vector<TableDef>& tables) {
   SchemaReport report;
   for (const auto& def : tables) {
-    auto c = read_catalog(q, def.table);
+    auto c = read_catalog(q, def);
     if (!c) return std::unexpected(c.error().wrap("inspect table " + def.table.display()));
     missing_in(def, *c, report.missing);
   }
-  auto version = recorded_version(q);
+  auto version = recorded_version(q, report.missing);
   if (!version) return std::unexpected(version.error());
   report.recorded_version = *version;
   return report;
@@ -130,6 +184,8 @@ std::vector<std::string> ddl_for(const TableDef& def, const SchemaItem& item) {
               "ALTER TABLE " + table + " ALTER COLUMN id SET DEFAULT nextval(" + seq_literal +
                   "::regclass)"};
     }
+    case SchemaItem::Kind::kPrivilege:
+      return {};
     case SchemaItem::Kind::kIndex:
       for (const auto& idx : def.indexes) {
         if (idx.name == item.name) {
@@ -154,6 +210,8 @@ std::string SchemaItem::describe() const {
       return "index " + name + " on " + table;
     case Kind::kIdDefault:
       return "default for " + table + ".id";
+    case Kind::kPrivilege:
+      return "privilege " + name + " on " + table;
   }
   return table;
 }
@@ -191,6 +249,8 @@ Result<MigrateReport> migrate(Connection& conn, const SchemaOptions& options) {
   if (!report) return std::unexpected(report.error());
   MigrateReport out;
   for (const auto& item : report->missing) {
+    // Grants are the DBA's decision; migrate adds structure only (check keeps reporting them).
+    if (item.kind == SchemaItem::Kind::kPrivilege) continue;
     const auto* def = find_table(*tables, item.table);
     if (def == nullptr) continue;
     for (const auto& sql : ddl_for(*def, item)) {

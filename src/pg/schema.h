@@ -43,11 +43,13 @@ struct SchemaOptions {
 };
 
 struct SchemaItem {
-  enum class Kind { kTable, kColumn, kIndex, kIdDefault };
+  // kPrivilege: the connecting user lacks it; migrate() cannot add it (a GRANT is the DBA's call).
+  enum class Kind { kTable, kColumn, kIndex, kIdDefault, kPrivilege };
   Kind kind = Kind::kTable;
-  std::string table;  // as displayed ([schema.]name)
-  std::string name;   // column or index name; empty for kTable / kIdDefault
-  // "table order_aftersales_logs", "column order_aftersales.stage", "index x on t", ...
+  std::string table;  // as displayed ([schema.]name); "sequence s" for a sequence privilege
+  std::string name;   // column, index or privilege name; empty for kTable / kIdDefault
+  // "table order_aftersales_logs", "column order_aftersales.stage", "index x on t",
+  // "privilege UPDATE on order_aftersales", ...
   std::string describe() const;
 };
 
@@ -67,6 +69,7 @@ struct MigrateReport {
 };
 
 // kInvalid when a table name is not a valid identifier; database errors as mapped in sqlstate.h.
+// Privileges are those of the connecting user: run it with the jobs' own credentials.
 Result<SchemaReport> check(Connection& conn, const SchemaOptions& options = {});
 // On failure nothing was changed (one transaction). A unique index that existing duplicate rows
 // prevent fails with kAlreadyExists (23505) and names the index.

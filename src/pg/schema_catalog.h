@@ -39,6 +39,9 @@ struct TableDef {
   std::vector<IndexDef> indexes;
   // OrderOps inserts rows, so `id` must have a default.
   bool needs_id_default = false;
+  // Table privileges the jobs' statements need (RETURNING and ON CONFLICT DO UPDATE need SELECT);
+  // checked for the connecting user so a missing GRANT shows before a run, not as failed rows.
+  std::vector<std::string> privileges;
 };
 
 // In creation order (referenced tables first). kInvalid names the bad table option.

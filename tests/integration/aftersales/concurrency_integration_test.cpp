@@ -2,6 +2,7 @@
 // rows. Every row must change once and get exactly one audit row.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 
 #include "aftersales_fixture.h"
@@ -60,8 +61,10 @@ TEST_F(AftersalesConcurrencyTest, TwoRunsWithFourWorkersEachTransitionEveryRowOn
   EXPECT_EQ(sql("SELECT count(*) FROM order_aftersales_logs l JOIN order_aftersales a "
                 "ON a.id = l.aftersales_id WHERE l.current_state <> a.state"),
             "0");
-  ASSERT_TRUE(ra.backlog.has_value());
-  EXPECT_EQ(ra.backlog->total, 0);
+  // A run that ends first still counts the rows the other has claimed but not committed; the
+  // run that ends last sees none left.
+  ASSERT_TRUE(ra.backlog.has_value() && rb.backlog.has_value());
+  EXPECT_EQ(std::min(ra.backlog->total, rb.backlog->total), 0);
 }
 
 }  // namespace

@@ -218,6 +218,47 @@ TEST_F(PgSchemaTest, CheckNamesWhatWasRemoved) {
   EXPECT_TRUE(pss->complete());
 }
 
+// The jobs connect as their own user; a GRANT that user lacks must show up in check() (so the
+// reconciler reports SchemaMismatch naming it) instead of as "permission denied" on every row.
+TEST_F(PgSchemaTest, CheckNamesThePrivilegesTheConnectingUserLacks) {
+  {
+    auto owner = connect();
+    ASSERT_TRUE(migrate(owner).has_value());
+  }
+  // The log table's id is a bigserial (as in the PHP bundle): inserting needs USAGE on its
+  // sequence, which GRANT INSERT on the table does not give.
+  ASSERT_EQ(sql("SELECT pg_get_serial_sequence('order_aftersales_logs', 'id')"),
+            "public.order_aftersales_logs_id_seq");
+  const auto role = "app_" + database();
+  sql("CREATE ROLE " + role + " LOGIN PASSWORD 'app-pw'; GRANT USAGE ON SCHEMA public TO " + role +
+      "; GRANT SELECT ON order_aftersales TO " + role + "; GRANT INSERT ON " +
+      "order_aftersales_logs TO " + role);
+  const auto at = url().find('@');
+  ASSERT_NE(at, std::string::npos);
+  const auto app_url = "postgresql://" + role + ":app-pw" + url().substr(at);
+  auto app = Connection::open(ConnectOptions{.url = app_url}, clock_);
+  ASSERT_TRUE(app.has_value()) << app.error().to_string();
+
+  auto report = check(*app, SchemaOptions{.parts = {SchemaPart::kAftersales}});
+  ASSERT_TRUE(report.has_value()) << report.error().to_string();
+  std::vector<std::string> described;
+  for (const auto& item : report->missing) described.push_back(item.describe());
+  EXPECT_EQ(described, (std::vector<std::string>{
+                           "privilege UPDATE on order_aftersales",
+                           "privilege USAGE on sequence public.order_aftersales_logs_id_seq",
+                           "privilege SELECT on orderops_schema_migrations"}))
+      << report->summary();
+
+  sql("GRANT UPDATE ON order_aftersales TO " + role + "; GRANT USAGE ON SEQUENCE " +
+      "order_aftersales_logs_id_seq TO " + role + "; GRANT SELECT ON " +
+      std::string(kMigrationsTable) + " TO " + role);
+  auto granted = check(*app, SchemaOptions{.parts = {SchemaPart::kAftersales}});
+  ASSERT_TRUE(granted.has_value()) << granted.error().to_string();
+  EXPECT_TRUE(granted->complete()) << granted->summary();
+  EXPECT_EQ(granted->recorded_version, kSchemaVersion);
+  sql("DROP OWNED BY " + role + "; DROP ROLE " + role);
+}
+
 TEST_F(PgSchemaTest, ConfiguredTableNamesAreCheckedAndBadOnesRejected) {
   auto conn = connect();
   SchemaOptions options{.aftersales_table = "returns",

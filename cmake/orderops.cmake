@@ -46,3 +46,21 @@ function(orderops_add_subdirectories dir)
     endif()
   endforeach()
 endfunction()
+
+# orderops_e2e_scripts(<area> <script>:<timeout seconds> ...): one ctest entry e2e_<area>_<script>
+# per tests/e2e/<area>/test_<script>.py, run by Debian's Python (psycopg2, yaml and kubernetes
+# belong to it) against the binaries of this build. One entry per script lets ctest overlap them;
+# each script starts its own API server, PostgreSQL and managers.
+function(orderops_e2e_scripts area)
+  foreach(entry ${ARGN})
+    string(REPLACE ":" ";" parts ${entry})
+    list(GET parts 0 script)
+    list(GET parts 1 timeout)
+    add_test(NAME e2e_${area}_${script}
+             COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/test_${script}.py)
+    set_tests_properties(e2e_${area}_${script} PROPERTIES
+      LABELS "e2e;kubectl"
+      TIMEOUT ${timeout}
+      ENVIRONMENT "ORDEROPS_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDEROPS_BIN_DIR=${PROJECT_BINARY_DIR}/bin;PYTHONDONTWRITEBYTECODE=1")
+  endforeach()
+endfunction()

@@ -30,6 +30,9 @@ constexpr const char* kUsageText =
     "  --health-probe-bind-address ADDR   (default :8081; 0 disables)\n"
     "  --max-concurrent-runs N            (default 4)\n"
     "  --request-timeout DUR              one API request (default 30s)\n"
+    "  --kube-api-qps N                   client-side limit of API requests per second\n"
+    "                                     (default 0: none, the server's fairness rules)\n"
+    "  --kube-api-burst N                 burst above that limit (default: 2 x qps)\n"
     "  --log-format json|text             (default json)\n"
     "  --log-level debug|info|warn|error  (default info)\n";
 
@@ -82,6 +85,8 @@ Result<ManagerOptions> parse_manager_options(std::span<const std::string> raw) {
   flags.add_string("--health-probe-bind-address", &o.health_probe_bind_address, "probe address");
   flags.add_int("--max-concurrent-runs", &o.max_concurrent_runs, "runs in parallel");
   flags.add_string("--request-timeout", &request_timeout, "deadline of one API request");
+  flags.add_int("--kube-api-qps", &o.kube_api_qps, "API requests per second");
+  flags.add_int("--kube-api-burst", &o.kube_api_burst, "burst of API requests");
   flags.add_string("--log-format", &format, "json or text");
   flags.add_string("--log-level", &level, "debug, info, warn or error");
   flags.add_bool("--help,-h", &o.help, "show help");
@@ -112,6 +117,12 @@ Result<ManagerOptions> parse_manager_options(std::span<const std::string> raw) {
     if (auto st = runtime::validate(election); !st) return std::unexpected(st.error());
   }
   if (o.max_concurrent_runs < 1) return invalid("--max-concurrent-runs: must be at least 1");
+  if (o.kube_api_qps < 0) return invalid("--kube-api-qps: must not be negative");
+  if (o.kube_api_burst < 0) return invalid("--kube-api-burst: must not be negative");
+  if (o.kube_api_burst > 0 && o.kube_api_qps == 0) {
+    return invalid("--kube-api-burst: needs --kube-api-qps (no limit is set)");
+  }
+  if (o.kube_api_qps > 0 && o.kube_api_burst == 0) o.kube_api_burst = 2 * o.kube_api_qps;
   if (o.leader_election_id.empty()) return invalid("--leader-election-id: must not be empty");
   return o;
 }

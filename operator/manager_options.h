@@ -29,6 +29,12 @@ struct ManagerOptions {
   // Deadline of one API request (and of a watch's response headers); not in api.md: for slow
   // clusters and for tests that make the API server hang.
   Duration request_timeout = std::chrono::seconds(30);
+  // Client-side limit of requests to the API server; not in api.md. Off by default (0), as in
+  // controller-runtime since it left throttling to the server's API Priority and Fairness:
+  // thousands of resources need a status write each, and 20/s made them wait minutes.
+  // Installations whose API server lacks APF can set a limit.
+  std::int64_t kube_api_qps = 0;
+  std::int64_t kube_api_burst = 0;
   LogFormat log_format = LogFormat::kJson;
   LogLevel log_level = LogLevel::kInfo;
   bool help = false;

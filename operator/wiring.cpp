@@ -62,6 +62,14 @@ struct ManagerApp::Parts {
   std::string identity;
   std::unique_ptr<kube::HttpTransport> transport;
   std::unique_ptr<kube::Client> client;
+  // Events and the Lease each get their own connection and client-side rate limiter, as
+  // controller-runtime gives its recorder and its leader election their own clientsets: a
+  // flood of status writes (thousands of resources at start) then neither drops events from a
+  // full queue nor delays lease renewals.
+  std::unique_ptr<kube::HttpTransport> event_transport;
+  std::unique_ptr<kube::Client> event_client;
+  std::unique_ptr<kube::HttpTransport> lease_transport;
+  std::unique_ptr<kube::Client> lease_client;
   metrics::Metrics metrics;
   std::unique_ptr<runtime::EventRecorder> recorder;
   std::unique_ptr<runtime::StatusWriter> status;
@@ -295,6 +303,8 @@ Result<kube::ClusterConfig> load_cluster(const ManagerOptions& options,
   sources.home = env.home;
   auto config = kube::load_config(sources);
   if (!config) return std::unexpected(config.error().wrap("kubernetes configuration"));
+  config->qps = static_cast<double>(options.kube_api_qps);
+  config->burst = static_cast<int>(options.kube_api_burst);
   log.info("kubernetes configuration loaded",
            {{"source", config->source}, {"server", config->server}});
   return config;
@@ -306,15 +316,24 @@ Status connect(ManagerApp::Parts& p, const kube::ClusterConfig& config,
   transport_options.default_timeout = options.request_timeout;
   transport_options.stream_header_timeout = options.request_timeout;
   transport_options.user_agent = "orderops-manager";
-  auto transport =
-      kube::HttpTransport::create(config, p.clock, p.log.named("kube"), transport_options);
-  if (!transport) return std::unexpected(transport.error());
-  p.transport = std::move(*transport);
-  p.client = std::make_unique<kube::Client>(*p.transport, p.clock, p.log.named("kube"));
+  auto open = [&](std::unique_ptr<kube::HttpTransport>& transport,
+                  std::unique_ptr<kube::Client>& client) -> Status {
+    auto made =
+        kube::HttpTransport::create(config, p.clock, p.log.named("kube"), transport_options);
+    if (!made) return std::unexpected(made.error());
+    transport = std::move(*made);
+    client = std::make_unique<kube::Client>(*transport, p.clock, p.log.named("kube"));
+    return {};
+  };
+  if (auto st = open(p.transport, p.client); !st) return st;
+  if (auto st = open(p.event_transport, p.event_client); !st) return st;
+  if (auto st = open(p.lease_transport, p.lease_client); !st) return st;
+  // client-go drops events beyond 1000 queued; a start with thousands of invalid resources
+  // (one Warning each, under 1 KiB) would lose most of them, so the queue holds 10 000.
   p.recorder = std::make_unique<runtime::EventRecorder>(
-      *p.client, p.clock, p.log.named("events"),
+      *p.event_client, p.clock, p.log.named("events"),
       runtime::EventRecorderConfig{
-          {std::string(kComponent), p.identity}, 1000, 12, std::chrono::seconds(10), random()});
+          {std::string(kComponent), p.identity}, 10000, 12, std::chrono::seconds(10), random()});
   p.status = std::make_unique<runtime::StatusWriter>(
       *p.client, p.clock, p.log.named("status"),
       runtime::StatusWriterConfig{.field_manager = std::string(kComponent), .seed = random()});
@@ -335,6 +354,7 @@ runtime::ManagerConfig manager_config(ManagerApp::Parts& p, const kube::ClusterC
   settings.lease_namespace = options.leader_election_namespace.value_or(
       config.in_cluster && !config.ns.empty() ? config.ns : "default");
   settings.election.identity = p.identity;
+  settings.lease_client = p.lease_client.get();
   settings.election.lease_duration = options.lease_duration;
   settings.election.renew_deadline = options.renew_deadline;
   settings.election.retry_period = options.retry_period;

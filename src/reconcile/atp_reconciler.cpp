@@ -226,7 +226,11 @@ void AtpReconciler::start_run(const kube::Json& object, const Observed& o, const
     *result = d_.job(config, url, ctx);
     return result->job_result();
   };
-  request.on_finished = [this, key, ref, result](const api::RunRecord& record) {
+  request.on_finished = [this, key, ref, result,
+                         url = o.database_url](const api::RunRecord& record) {
+    // A run that lost the database (restart, network) must not leave Ready=True standing on
+    // the probe's cached success: the reconcile after the run asks the database again.
+    if (result->error && result->error->retryable()) d_.database.forget(url);
     on_finished(key, ref, record, *result);
   };
   request.on_removed = [this, key] {

@@ -22,6 +22,9 @@ class DatabaseProbe {
   virtual ~DatabaseProbe() = default;
   virtual Status probe(const std::string& url, const pg::SchemaOptions& schema,
                        std::stop_token stop) = 0;
+  // Drops what is remembered about `url` (every schema): a run just lost that database, and
+  // the next reconcile must ask it again instead of reporting Ready from a cached success.
+  virtual void forget(const std::string& url) { (void)url; }
 };
 
 class PgDatabaseProbe final : public DatabaseProbe {
@@ -30,6 +33,7 @@ class PgDatabaseProbe final : public DatabaseProbe {
                   Duration connect_timeout = std::chrono::seconds(5));
   Status probe(const std::string& url, const pg::SchemaOptions& schema,
                std::stop_token stop) override;
+  void forget(const std::string& url) override;
 
  private:
   Status probe_uncached(const std::string& url, const pg::SchemaOptions& schema,

@@ -67,6 +67,13 @@ PssReconciler::Observed PssReconciler::observe(const kube::Json& object, std::st
     return o;
   }
   o.session.database_url = trim(std::move(*url));
+  if (o.session.database_url.empty()) {  // as for ATP: a blank key is not a database to try
+    o.problem = Error{ErrorCode::kInvalid,
+                      "secret " + spec.database.secret_ref.name + " key \"" +
+                          spec.database.secret_ref.key + "\" is empty",
+                      std::string(reasons::kInvalidCredentials)};
+    return o;
+  }
   auto credentials = d_.secrets.get(ns, spec.merchant.credentials_secret_ref.name);
   if (!credentials) {
     o.problem = credentials.error();
@@ -271,7 +278,10 @@ void PssReconciler::start_run(const kube::Json& object, const Observed& o, api::
     *result = d_.job(task, config, session, ctx);
     return result->job_result();
   };
-  request.on_finished = [this, key, ref, task, result](const api::RunRecord& record) {
+  request.on_finished = [this, key, ref, task, result,
+                         url = o.session.database_url](const api::RunRecord& record) {
+    // As for ATP: after a transient failure the next reconcile probes the database afresh.
+    if (result->error && result->error->retryable()) d_.database.forget(url);
     on_finished(key, ref, task, record, *result);
   };
   request.on_removed = [this, key] {

@@ -34,13 +34,25 @@ void decide_run_now(const TaskInputs& in, TaskDecision& out) {
   out.handled_run_now = in.run_now_token;
 }
 
+// The CronJob wording for a schedule without slots ("time difference between two schedules is
+// less than 1 second") does not tell a user that "0 0 30 2 *" never fires; the condition says
+// so, with the expression, as for every other schedule problem. No time in the text: the
+// message must read the same on every reconcile, or each one would be a new event.
+Error schedule_problem(const TaskInputs& in, Error cause) {
+  const std::string quoted = "\"" + in.schedule->expression() + "\"";
+  cause.message = in.schedule->next(in.now, *in.zone)
+                      ? quoted + ": " + cause.message
+                      : quoted + ": never fires (no fire time within 5 years)";
+  return cause;
+}
+
 void decide_scheduled(const TaskInputs& in, TaskDecision& out) {
   const schedule::SlotDecision slot =
       schedule::decide_slot(*in.schedule, *in.zone,
                             schedule::SlotInputs{in.created, in.last_schedule_time,
                                                  in.starting_deadline_seconds, in.now});
   if (slot.error) {
-    out.schedule_error = slot.error;
+    out.schedule_error = schedule_problem(in, *slot.error);
     return;
   }
   out.requeue_after = slot.requeue_after;

@@ -29,8 +29,8 @@ struct EventRecorderConfig {
 // Records core/v1 Events about objects, as client-go's record.EventRecorder: event() correlates
 // at once (EventCorrelator) and queues the write; one worker thread creates new events and
 // patches repeats (a patch that meets NotFound creates the event again). Failed writes are retried
-// up to 12 times, 10 s apart (the first wait randomised); the queue drops events beyond 1000 so a
-// slow API server never blocks reconciles. Thread-safe.
+// up to 12 times, 10 s apart (the first wait randomised); the queue drops events beyond its limit
+// (client-go's is 1000) so a slow API server never blocks reconciles. Thread-safe.
 class EventRecorder {
  public:
   EventRecorder(kube::Client& client, const Clock& clock, Logger log, EventRecorderConfig config);

@@ -78,7 +78,9 @@ Status Manager::run(std::stop_token stop) {
     return {};
   }
   const LeaderElectionSettings& settings = *config_.leader_election;
-  lock_ = std::make_unique<KubeLeaseLock>(client_, settings.lease_namespace, settings.lease_name);
+  kube::Client& lease_client = settings.lease_client ? *settings.lease_client : client_;
+  lock_ =
+      std::make_unique<KubeLeaseLock>(lease_client, settings.lease_namespace, settings.lease_name);
   LeaderCallbacks callbacks;
   callbacks.on_started_leading = [&](std::stop_token leader_stop) {
     if (recorder_ != nullptr) {

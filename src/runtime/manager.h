@@ -28,6 +28,10 @@ struct LeaderElectionSettings {
   std::string lease_namespace;
   std::string lease_name = "orderops-leader";
   LeaderElectionConfig election;
+  // The client for the Lease; null: the manager's. Give it one with its own rate limiter (as
+  // controller-runtime's leader election has its own clientset), so that thousands of queued
+  // status writes can never delay a renewal past the renew deadline.
+  kube::Client* lease_client = nullptr;
 };
 
 struct ManagerConfig {

@@ -7,7 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from orderops_e2e import wait_for  # noqa: E402
+from orderops_e2e import condition, condition_is, wait_for  # noqa: E402,F401
 
 TIMED_STATES = ("pending_approval", "pending_return", "pending_receive")
 # jobs.md section 2: from -> (to, audit action, status.lastRun.counts key)
@@ -94,18 +94,6 @@ def overdue_left(pg, database):
 # reading the resource ----------------------------------------------------------------------------
 def get_policy(env, namespace, name):
     return env.kubectl.get("atp", name, namespace)
-
-
-def condition(obj, type_):
-    for c in (obj or {}).get("status", {}).get("conditions", []) or []:
-        if c.get("type") == type_:
-            return c
-    return None
-
-
-def condition_is(obj, type_, status, reason=None):
-    c = condition(obj, type_)
-    return bool(c) and c.get("status") == status and (reason is None or c.get("reason") == reason)
 
 
 def last_run(obj):

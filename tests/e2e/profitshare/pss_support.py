@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from orderops_e2e import wait_for  # noqa: E402
+from orderops_e2e import condition, condition_is, wait_for  # noqa: E402,F401
 from orderops_e2e.wechatpay_mock import WechatPayMock  # noqa: E402
 
 NEVER = "0 0 1 1 *"  # once a year: scheduled runs never interfere, only run-now annotations
@@ -99,18 +99,6 @@ def let_time_pass(pg):
 # reading the resource --------------------------------------------------------------------------
 def get_pss(env, namespace, name):
     return env.kubectl.get("profitshareschedules.orderops.io", name, namespace)
-
-
-def condition(obj, type_):
-    for c in (obj or {}).get("status", {}).get("conditions", []) or []:
-        if c.get("type") == type_:
-            return c
-    return None
-
-
-def condition_is(obj, type_, status, reason=None):
-    c = condition(obj, type_)
-    return bool(c) and c.get("status") == status and (reason is None or c.get("reason") == reason)
 
 
 def task_status(obj, task):

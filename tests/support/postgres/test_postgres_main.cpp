@@ -1,6 +1,9 @@
 // orderops-test-postgres: a throwaway PostgreSQL for the demo and shell tests. Prints the URL of
 // a migrated database, then keeps the cluster until SIGINT/SIGTERM/SIGHUP (or stdin closing with
 // --until-stdin-closes) and removes it. The server also dies if this process is killed.
+// For fault tests, SIGUSR1 stops the server (fast shutdown: sessions are cut, open transactions
+// roll back) and SIGUSR2 starts the same cluster again on the same port; each prints one line,
+// "postgres stopped" or "postgres started" (or "postgres start failed: ..."), on stdout.
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -29,12 +32,12 @@ int main(int argc, char** argv) {
     std::cerr << "unexpected argument\n" << flags.usage();
     return 2;
   }
-  // Block the stop signals before anything else so none is lost to the default action.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
-  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-  const int sfd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  // Block the signals we handle before anything else so none is lost to the default action.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}) sigaddset(&handled, s);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
+  const int sfd = signalfd(-1, &handled, SFD_CLOEXEC);
 
   auto cluster = orderops::testing::PostgresCluster::start();
   if (!cluster) {
@@ -52,7 +55,21 @@ int main(int argc, char** argv) {
   pollfd fds[2] = {{sfd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
   while (true) {
     if (::poll(fds, until_stdin ? 2 : 1, -1) < 0) continue;
-    if (fds[0].revents) break;
+    if (fds[0].revents) {
+      signalfd_siginfo info{};
+      if (::read(sfd, &info, sizeof info) != sizeof info) continue;
+      if (info.ssi_signo == SIGUSR1) {
+        (void)(*cluster)->stop();
+        std::cout << "postgres stopped" << std::endl;
+      } else if (info.ssi_signo == SIGUSR2) {
+        auto started = (*cluster)->start_again();
+        std::cout << (started ? "postgres started"
+                              : "postgres start failed: " + started.error().to_string())
+                  << std::endl;
+      } else {
+        break;
+      }
+    }
     if (until_stdin && fds[1].revents) {
       char buf[256];
       if (::read(STDIN_FILENO, buf, sizeof buf) <= 0) break;

@@ -177,7 +177,12 @@ TEST(DecideTask, ImpossibleScheduleIsReportedNotRequeued) {
   const TaskDecision d = decide_task(in);
   EXPECT_FALSE(d.start);
   EXPECT_FALSE(d.requeue_after);
-  EXPECT_TRUE(d.schedule_error.has_value());
+  ASSERT_TRUE(d.schedule_error.has_value());
+  // Names the expression and says what is wrong with it, and reads the same at any time (it
+  // becomes the Ready message and a Warning event).
+  EXPECT_EQ(d.schedule_error->message, "\"0 0 30 2 *\": never fires (no fire time within 5 years)");
+  in.now = at("2027-03-01T00:00:00Z");
+  EXPECT_EQ(decide_task(in).schedule_error->message, d.schedule_error->message);
 }
 
 TEST(DecideTask, DisabledTaskDoesNothing) {

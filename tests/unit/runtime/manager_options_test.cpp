@@ -21,6 +21,8 @@ TEST(ManagerOptionsTest, DefaultsFollowApiMd) {
   EXPECT_EQ(o->metrics_bind_address, ":8080");
   EXPECT_EQ(o->health_probe_bind_address, ":8081");
   EXPECT_EQ(o->max_concurrent_runs, 4);
+  EXPECT_EQ(o->kube_api_qps, 0);  // no client-side limit (controller-runtime >= 0.21)
+  EXPECT_EQ(o->kube_api_burst, 0);
   EXPECT_EQ(o->log_format, LogFormat::kJson);
   EXPECT_EQ(o->log_level, LogLevel::kInfo);
   EXPECT_EQ(o->ns, "");
@@ -52,6 +54,17 @@ TEST(ManagerOptionsTest, BothFlagForms) {
   EXPECT_TRUE(parse({"--leader-elect"})->leader_elect);
 }
 
+// For API servers without Priority and Fairness a client-side limit can be set.
+TEST(ManagerOptionsTest, ClientSideApiLimitCanBeSet) {
+  auto o = parse({"--kube-api-qps", "200", "--kube-api-burst=300"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->kube_api_qps, 200);
+  EXPECT_EQ(o->kube_api_burst, 300);
+  auto doubled = parse({"--kube-api-qps", "20"});
+  ASSERT_TRUE(doubled) << doubled.error().message;
+  EXPECT_EQ(doubled->kube_api_burst, 40);
+}
+
 TEST(ManagerOptionsTest, BadInputNamesTheFlag) {
   struct Case {
     std::vector<std::string> args;
@@ -65,6 +78,9 @@ TEST(ManagerOptionsTest, BadInputNamesTheFlag) {
       {{"--log-format", "xml"}, "--log-format"},
       {{"--log-level", "loud"}, "--log-level"},
       {{"--max-concurrent-runs", "0"}, "--max-concurrent-runs"},
+      {{"--kube-api-qps", "-1"}, "--kube-api-qps"},
+      {{"--kube-api-burst", "-1"}, "--kube-api-burst"},
+      {{"--kube-api-burst", "30"}, "--kube-api-burst"},
       {{"--bogus"}, "unknown flag --bogus"},
       {{"stray"}, "unexpected argument"},
   };

@@ -6,6 +6,7 @@ timeouts, and /metrics scraping. Runs under /usr/bin/python3 (Debian's psycopg2 
     from orderops_e2e import E2ETestCase, LeaseSettings, wait_for
 """
 
+from .conditions import condition, condition_is, current
 from .binaries import BIN_DIR, CRDS_DIR, SAMPLES_DIR, SOURCE_DIR, MissingBinary, require
 from .environment import E2ETestCase, Environment
 from .kubectl import Kubectl, KubectlError
@@ -18,4 +19,5 @@ __all__ = [
     "BIN_DIR", "CRDS_DIR", "SAMPLES_DIR", "SOURCE_DIR", "MissingBinary", "require",
     "E2ETestCase", "Environment", "Kubectl", "KubectlError", "LeaseSettings", "Manager",
     "Metrics", "promtool_check", "scrape", "Postgres", "Process", "wait_for",
+    "condition", "condition_is", "current",
 ]

@@ -29,10 +29,12 @@ class LeaseSettings:
 
 class Manager:
     def __init__(self, name, kubeconfig, directory, lease=None, namespace=None,
-                 max_concurrent_runs=None, extra_args=(), start_timeout=30):
+                 max_concurrent_runs=None, extra_args=(), start_timeout=30, wrapper=()):
+        """wrapper: a command line the manager's is appended to (e.g. one that drops privileges
+        in a read-only mount namespace and execs the rest)."""
         self.name = name
         self.lease = lease
-        args = [require("orderops"), "manager", "--kubeconfig", kubeconfig,
+        args = [*wrapper, require("orderops"), "manager", "--kubeconfig", kubeconfig,
                 "--metrics-bind-address", "127.0.0.1:0",
                 "--health-probe-bind-address", "127.0.0.1:0", "--log-format", "json"]
         if lease is None:

@@ -4,6 +4,7 @@ python3-psycopg2, hence /usr/bin/python3)."""
 
 import os
 import re
+import signal
 import subprocess
 import urllib.parse
 
@@ -83,6 +84,31 @@ class Postgres:
                 raise AssertionError("orderops db migrate failed (%d): %s%s" % (
                     r.returncode, r.stdout, r.stderr))
         return url
+
+    # outages (fault tests) ------------------------------------------------------------------------
+    def stop_server(self, timeout=30):
+        """Stops the server (fast shutdown: sessions cut, open transactions rolled back); the
+        cluster, its data and its port stay for start_server()."""
+        self._signal_and_wait(signal.SIGUSR1, "postgres stopped", timeout)
+
+    def start_server(self, timeout=60):
+        """Starts the cluster stop_server() stopped again, on the same port."""
+        self._signal_and_wait(signal.SIGUSR2, "postgres started", timeout)
+
+    def _signal_and_wait(self, sig, line, timeout):
+        def lines():
+            return [x for x in self.process.stdout().splitlines() if x.startswith("postgres ")]
+        seen = len(lines())
+        self.process.send_signal(sig)
+
+        def answered():
+            if not self.process.running():
+                raise AssertionError("orderops-test-postgres exited:\n" + self.process.tail())
+            new = lines()[seen:]
+            if new and new[0] != line:
+                raise AssertionError("orderops-test-postgres: %s" % new[0])
+            return bool(new)
+        wait_for(answered, timeout, "orderops-test-postgres to say %r" % line, interval=0.05)
 
     def stop(self):
         return self.process.stop(timeout=30)

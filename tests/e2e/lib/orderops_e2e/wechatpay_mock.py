@@ -82,6 +82,27 @@ class WechatPayMock:
     def requests(self):
         return self._items(self.admin("GET", "/admin/requests"), "requests")
 
+    def last_seq(self):
+        """The seq of the newest recorded API request (0 when none): a mark for requests_since."""
+        return max((r["seq"] for r in self.requests()), default=0)
+
+    def requests_since(self, seq, method=None, path=None):
+        """API requests after the mark `seq`, optionally one method and a path prefix (the
+        query string is ignored for the prefix, as the mock's fault matching does)."""
+        return [r for r in self.requests() if r["seq"] > seq and
+                (method is None or r["method"] == method) and
+                (path is None or r["target"].split("?", 1)[0].startswith(path))]
+
+    def state(self):
+        return self.admin("GET", "/admin/state")
+
+    def rotate_certificate(self, retire_old=False):
+        return self.admin("POST", "/admin/rotate-certificate", {"retire_old": retire_old})
+
+    def bill(self, bill_date, status):
+        """Forces a bill date's state: no_statement, generating or ready."""
+        return self.admin("POST", "/admin/bills", {"bill_date": str(bill_date), "status": status})
+
     @staticmethod
     def _items(answer, key):
         # The admin lists answer either a bare array or {"<key>": [...]}.

@@ -9,7 +9,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/build/bin"
-demo="$root/.demo"
+# DEMO_DIR: where the demo keeps its state (default .demo/); scripts/render-dashboard.py sets it.
+demo="${DEMO_DIR:-$root/.demo}"
 duration=${DEMO_DURATION:-}
 pids=()
 
@@ -127,6 +128,9 @@ start manager-2 "attempting to acquire leader lease" "$bin/orderops" manager \
   --leader-election-namespace default --metrics-bind-address 127.0.0.1:0 \
   --health-probe-bind-address 127.0.0.1:0
 metrics_port=$(grep '"serving metrics"' "$demo/manager-1.log" | sed 's/.*"port":\([0-9]*\).*/\1/')
+# Both replicas' metrics addresses, one per line, for a Prometheus to scrape.
+grep -h '"serving metrics"' "$demo"/manager-[12].log |
+  sed 's/.*"port":\([0-9]*\).*/127.0.0.1:\1/' >"$demo/metrics-targets"
 await atp/shop-aftersales 30 '{.status.observedGeneration}' || fail "the policy got no status"
 await pss/merchant-1900009191 30 '{.status.observedGeneration}' || fail "the schedule got no status"
 

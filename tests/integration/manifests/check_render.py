@@ -203,7 +203,7 @@ class Monitoring(unittest.TestCase):
     def test_service_monitor_scrapes_the_metrics_service(self):
         base = by_kind(kustomize(repo_root() / "manifests"))
         monitoring = by_kind(kustomize(repo_root() / "manifests" / "monitoring"))
-        self.assertEqual(set(monitoring), {"ServiceMonitor", "PrometheusRule"})
+        self.assertEqual(set(monitoring), {"ServiceMonitor", "PrometheusRule", "ConfigMap"})
         (service,) = base["Service"]
         (monitor,) = monitoring["ServiceMonitor"]
         self.assertEqual(monitor["metadata"]["namespace"], NAMESPACE)

@@ -89,7 +89,10 @@ struct Plan {
 
 // Claims and transitions batches until a short batch, the cap, a halt or a stop request.
 void work_batches(AftersalesSession& session, const Plan& plan, Progress& progress) {
-  BatchRequest req{plan.states, plan.config.batch_size, {}, plan.audit, plan.config.notify_channel};
+  BatchRequest req;
+  req.states = plan.states;
+  req.audit = plan.audit;
+  req.notify_channel = plan.config.notify_channel;
   while (!plan.ctx.stop.stop_requested()) {
     const int limit = progress.reserve(plan.config.batch_size);
     if (limit == 0) return;
@@ -108,6 +111,7 @@ void work_batches(AftersalesSession& session, const Plan& plan, Progress& progre
                                               {"changed", batch->applied.size()},
                                               {"failed", batch->failed.size()}});
     progress.settle(limit, *batch);
+    if (batch->last) req.after = *batch->last;
     if (batch->claimed < limit) return;
   }
 }

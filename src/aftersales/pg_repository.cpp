@@ -73,7 +73,8 @@ class PgSession final : public AftersalesSession {
     const auto& sql = statements(req.states);
     const std::vector<std::int64_t> excluded(req.exclude_ids.begin(), req.exclude_ids.end());
     const auto context = audit_context(req.audit);
-    const pg::Params params = {pg::bigint_array(excluded), std::to_string(req.limit), context};
+    const pg::Params params = {pg::bigint_array(excluded), std::to_string(req.limit),
+                               req.after.deadline, std::to_string(req.after.id), context};
     auto batch = req.notify_channel.empty() ? run_batch(sql, params)
                                             : run_batch_and_notify(sql, params, req);
     if (batch || !is_row_level(batch.error())) return batch;
@@ -139,6 +140,7 @@ class PgSession final : public AftersalesSession {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       if (rows.text(r, 2) == "t") out.applied.push_back((*claimed)[r]);
     }
+    if (!rows.empty()) out.last = ClaimCursor{rows.text(rows.size() - 1, 3), claimed->back().id};
     return out;
   }
 
@@ -166,12 +168,14 @@ class PgSession final : public AftersalesSession {
                                     const std::string& context) {
     auto tx = conn_.begin();
     if (!tx) return std::unexpected(tx.error());
-    auto claimed = tx->exec(sql.claim, {pg::bigint_array(excluded), std::to_string(req.limit)});
+    auto claimed = tx->exec(sql.claim, {pg::bigint_array(excluded), std::to_string(req.limit),
+                                        req.after.deadline, std::to_string(req.after.id)});
     if (!claimed) return std::unexpected(claimed.error().wrap("claim overdue rows"));
     auto rows = read_changes(*claimed);
     if (!rows) return std::unexpected(rows.error());
     BatchOutcome out;
     out.claimed = static_cast<std::int64_t>(rows->size());
+    if (!rows->empty()) out.last = ClaimCursor{claimed->text(rows->size() - 1, 2), rows->back().id};
     for (const auto& row : *rows) {
       IdsByState one;
       one[static_cast<std::size_t>(row.from)].push_back(row.id);

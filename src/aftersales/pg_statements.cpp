@@ -106,15 +106,19 @@ Statements build_statements(const pg::TableName& table, const pg::TableName& log
   const auto overdue = " WHERE auto_process_time <= now() AND " + filter;
   const auto order = " ORDER BY auto_process_time, id";
   Statements s;
-  const auto claim_core = "SELECT id, state FROM " + t + overdue +
+  // The cursor bounds the index scan: without it every claim walks the index entries of the
+  // rows earlier batches moved, which stay until VACUUM, and a run slows as it goes.
+  const auto claim_core = "SELECT id, state, auto_process_time FROM " + t + overdue +
+                          " AND (auto_process_time, id) > ($3::timestamptz, $4::bigint)" +
                           " AND NOT (id = ANY($1::bigint[]))" + order +
                           " LIMIT $2::integer FOR UPDATE SKIP LOCKED";
-  s.claim = claim_core;
+  s.claim = "SELECT id, state, auto_process_time::text FROM (" + claim_core + ") c" + order;
   const auto log = log_table.quoted();
   s.apply = "WITH " + changes_ctes(t, log, false, "$4") + "SELECT id, from_state FROM changed";
-  s.claim_apply = "WITH claimed AS (" + claim_core + "), " + changes_ctes(t, log, true, "$3") +
-                  "SELECT c.id, c.state, ch.id IS NOT NULL FROM claimed c LEFT JOIN changed ch "
-                  "ON ch.id = c.id ORDER BY c.id";
+  s.claim_apply = "WITH claimed AS (" + claim_core + "), " + changes_ctes(t, log, true, "$5") +
+                  "SELECT c.id, c.state, ch.id IS NOT NULL, c.auto_process_time::text "
+                  "FROM claimed c LEFT JOIN changed ch ON ch.id = c.id "
+                  "ORDER BY c.auto_process_time, c.id";
   s.fill = fill_sql(t, states);
   const auto page_cols = "SELECT id, state, auto_process_time::text FROM " + t + overdue;
   s.first_page = page_cols + order + " LIMIT $1::integer";

@@ -12,10 +12,12 @@
 namespace orderops::aftersales {
 
 struct Statements {
-  // $1 bigint[] excluded ids, $2 limit -> (id, state) locked, oldest deadline first.
+  // $1 bigint[] excluded ids, $2 limit, $3 deadline text and $4 id of the worker's cursor (rows
+  // after it only) -> (id, state, deadline text) locked, oldest deadline first.
   std::string claim;
   // The whole batch in one statement (one round trip): claim as `claim` does, apply, audit.
-  // $1 excluded ids, $2 limit, $3 context jsonb -> (id, state, changed) per claimed row.
+  // $1..$4 as for claim, $5 context jsonb -> (id, state, changed, deadline text) per claimed row,
+  // in cursor order.
   std::string claim_apply;
   // $1/$2/$3 bigint[] ids in pending_approval/pending_return/pending_receive, $4 context jsonb
   // -> (id, from_state) of each row changed; writes one audit row per change.

@@ -6,7 +6,9 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
@@ -39,9 +41,18 @@ struct FillPage {
   std::int64_t last_id = 0;  // resume after this id
 };
 
+// Where a worker's next claim starts: after the last (deadline, id) it claimed. Rows behind it
+// that were locked by someone else when the worker passed (SKIP LOCKED) are left to their holder
+// or to the next run, as a batch that ends short already leaves them.
+struct ClaimCursor {
+  std::string deadline = "-infinity";  // timestamptz text, as PostgreSQL printed it
+  std::int64_t id = std::numeric_limits<std::int64_t>::min();
+};
+
 struct BatchRequest {
   std::vector<TimedState> states;
   int limit = 100;
+  ClaimCursor after;
   // Rows that already failed in this run; claiming them again would loop on them.
   std::span<const std::int64_t> exclude_ids;
   AuditInfo audit;
@@ -59,7 +70,8 @@ struct RowFailure {
 };
 
 struct BatchOutcome {
-  std::int64_t claimed = 0;  // rows locked by this batch (< limit: nothing more to claim)
+  std::int64_t claimed = 0;         // rows locked by this batch (< limit: nothing more to claim)
+  std::optional<ClaimCursor> last;  // the last row claimed; the next batch starts after it
   std::vector<AppliedChange> applied;
   std::vector<RowFailure> failed;
 };

@@ -40,6 +40,10 @@ TEST(PgStatementsTest, ClaimTakesOldestFirstAndSkipsLockedRows) {
                        "ORDER BY auto_process_time, id LIMIT $2::integer FOR UPDATE "
                        "SKIP LOCKED"));
   EXPECT_TRUE(contains(s.claim, "NOT (id = ANY($1::bigint[]))"));
+  // Each worker's claims resume after its own cursor (no walk over the entries of moved rows).
+  EXPECT_TRUE(contains(s.claim, "(auto_process_time, id) > ($3::timestamptz, $4::bigint)"));
+  EXPECT_TRUE(contains(s.claim_apply, "(auto_process_time, id) > ($3::timestamptz, $4::bigint)"));
+  EXPECT_TRUE(contains(s.claim_apply, "ORDER BY c.auto_process_time, c.id"));
   EXPECT_FALSE(contains(s.first_page, "FOR UPDATE"));
   EXPECT_FALSE(contains(s.next_page, "OFFSET"));
   EXPECT_TRUE(contains(s.next_page, "(auto_process_time, id) > ($1::timestamptz, $2::bigint)"));

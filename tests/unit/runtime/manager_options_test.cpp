@@ -21,7 +21,7 @@ TEST(ManagerOptionsTest, DefaultsFollowApiMd) {
   EXPECT_EQ(o->metrics_bind_address, ":8080");
   EXPECT_EQ(o->health_probe_bind_address, ":8081");
   EXPECT_EQ(o->max_concurrent_runs, 4);
-  EXPECT_EQ(o->kube_api_qps, 0);  // no client-side limit (controller-runtime >= 0.21)
+  EXPECT_EQ(o->kube_api_qps, 0);  // no client-side limit, as controller-runtime since 2025
   EXPECT_EQ(o->kube_api_burst, 0);
   EXPECT_EQ(o->log_format, LogFormat::kJson);
   EXPECT_EQ(o->log_level, LogLevel::kInfo);

@@ -38,6 +38,7 @@ ProfitShareConfig config_from_spec(const api::ProfitShareScheduleSpec& spec) {
   c.sync.merchant = merchant;
   c.sync.batch_size = spec.sync.batch_size;
   c.sync.timeout_hours = spec.sync.timeout_hours;
+  c.sync.concurrency = spec.max_concurrent_requests;
 
   const auto& bills = spec.bill_download;
   c.bill_download.merchant = merchant;

@@ -36,6 +36,9 @@ struct SyncConfig {
   // A claimed order is hidden from other runs this long, so a run that dies mid-batch leaves its
   // orders due again soon instead of never.
   std::chrono::seconds claim_lease{std::chrono::minutes(5)};
+  // Queries of one batch in flight at once (spec.maxConcurrentRequests); the merchant's limiter
+  // still holds requestsPerSecond. One at a time, 20 ms of latency caps a run near 50 orders/s.
+  int concurrency = 1;
 };
 
 struct BillDownloadConfig {

@@ -87,7 +87,7 @@ void JobEnv::fail_run(Error error) {
 
 void JobEnv::log_operation(std::string_view type, MonotonicTime started,
                            std::string request_payload, const Error* error,
-                           std::string response_payload) {
+                           std::string response_payload, std::optional<MonotonicTime> finished) {
   if (dry_run()) return;
   OperationRecord r;
   r.scope = scope;
@@ -100,7 +100,9 @@ void JobEnv::log_operation(std::string_view type, MonotonicTime started,
   }
   r.request_payload = std::move(request_payload);
   r.response_payload = std::move(response_payload);
-  r.duration_ms = elapsed_ms(ctx.clock, started);
+  r.duration_ms =
+      finished ? std::chrono::duration_cast<std::chrono::milliseconds>(*finished - started).count()
+               : elapsed_ms(ctx.clock, started);
   r.run_id = ctx.run_id;
   r.resource_namespace = ctx.resource_namespace;
   r.resource_name = ctx.resource_name;

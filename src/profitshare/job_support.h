@@ -47,8 +47,11 @@ struct JobEnv {
 
   // One operation-log row (live runs only; dry runs write nothing). A failure to write it is
   // logged, not fatal: the WeChat Pay call already happened and its effect is recorded.
+  // `finished`: when the call ended, for a call whose answer is recorded later (sync sends a
+  // batch's queries together); by default now.
   void log_operation(std::string_view type, MonotonicTime started, std::string request_payload,
-                     const Error* error, std::string response_payload);
+                     const Error* error, std::string response_payload,
+                     std::optional<MonotonicTime> finished = std::nullopt);
 };
 
 // The body of a task; it reports through env.result and env.fail_run.

@@ -1,5 +1,10 @@
 #include "profitshare/sync_job.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "profitshare/job_support.h"
 #include "profitshare/names.h"
 #include "profitshare/order_answers.h"
@@ -38,9 +43,10 @@ class SyncRun {
     while (!env_.stopped() && !env_.result.error) {
       auto batch = env_.session.claim_sync_batch(claim);
       if (!batch) return env_.fail_run(batch.error().wrap("claim orders"));
-      for (const auto& order : *batch) {
+      auto answers = query_all(*batch);
+      for (std::size_t i = 0; i < batch->size(); ++i) {
         if (env_.stopped() || env_.result.error) return;
-        process(order);
+        process((*batch)[i], std::move(answers[i]));
       }
       if (static_cast<int>(batch->size()) < config_.batch_size) return;
     }
@@ -52,21 +58,55 @@ class SyncRun {
     while (!env_.stopped() && !env_.result.error) {
       auto page = env_.session.scan_sync_due(scan);
       if (!page) return env_.fail_run(page.error().wrap("select orders"));
-      for (const auto& order : *page) {
+      auto answers = query_all(*page);
+      for (std::size_t i = 0; i < page->size(); ++i) {
         if (env_.stopped()) return;
-        process(order);
+        process((*page)[i], std::move(answers[i]));
       }
       if (static_cast<int>(page->size()) < scan.limit) return;
       scan.after_id = page->back().id;
     }
   }
 
-  void process(const StoredOrder& order) {
+  struct Queried {
+    MonotonicTime started{};
+    MonotonicTime finished{};
+    Result<wechatpay::Order> answer =
+        std::unexpected(Error{ErrorCode::kCancelled, "not queried: run stopping", {}, {}, {}});
+  };
+
+  // A batch's queries go out together, up to maxConcurrentRequests at once (the merchant's
+  // limiter holds the rate); a query only reads, so their order does not matter. The answers
+  // are then stored one by one, in claim order, on the run's one database session.
+  std::vector<Queried> query_all(const std::vector<StoredOrder>& orders) {
+    std::vector<Queried> out(orders.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i = next++; i < orders.size() && !env_.stopped(); i = next++) {
+        out[i].started = env_.ctx.clock.monotonic();
+        out[i].answer = env_.payment.query_order(orders[i].out_order_no, orders[i].transaction_id,
+                                                 env_.ctx.stop);
+        out[i].finished = env_.ctx.clock.monotonic();
+      }
+    };
+    const auto helpers =
+        std::min<std::size_t>(static_cast<std::size_t>(std::max(config_.concurrency, 1)),
+                              orders.size()) -
+        (orders.empty() ? 0 : 1);
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t k = 0; k < helpers; ++k) threads.emplace_back(work);
+      work();
+    }
+    return out;
+  }
+
+  void process(const StoredOrder& order, Queried queried) {
     env_.result.add(count::kSelected);
-    const auto started = env_.ctx.clock.monotonic();
-    auto answer = env_.payment.query_order(order.out_order_no, order.transaction_id, env_.ctx.stop);
-    env_.log_operation(kOpQueryOrder, started, query_payload(env_, order),
-                       answer ? nullptr : &answer.error(), answer ? answer->raw_json : "");
+    auto& answer = queried.answer;
+    env_.log_operation(kOpQueryOrder, queried.started, query_payload(env_, order),
+                       answer ? nullptr : &answer.error(), answer ? answer->raw_json : "",
+                       queried.finished);
     if (answer) return apply(order, *answer);
     const Error& e = answer.error();
     if (e.code == ErrorCode::kCancelled) return env_.fail_run(e);

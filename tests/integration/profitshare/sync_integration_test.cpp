@@ -1,5 +1,9 @@
 // sync on a real PostgreSQL against the WeChat Pay mock: selection, stored results, backoff,
 // stuck orders, failures that do not stop the run, the operation log.
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+
 #include "profitshare_fixture.h"
 
 ORDEROPS_POSTGRES_ENVIRONMENT();
@@ -176,6 +180,86 @@ TEST_F(SyncTest, CancelledRunStopsBeforeQuerying) {
   const auto r = run(api::Task::kSync, config(), ctx);
   EXPECT_EQ(r.outcome, api::Outcome::kCancelled);
   EXPECT_EQ(profitsharing_requests(), 0);
+}
+
+// Lets query_order calls through only once `expected` of them are in flight at the same time
+// (or after a safety timeout), remembering the most that ever were: a run that queried one
+// order at a time would see 1.
+class QueryBarrier : public PaymentApi {
+ public:
+  QueryBarrier(PaymentApi& inner, int expected) : inner_(inner), expected_(expected) {}
+
+  Result<wechatpay::Order> query_order(std::string_view out_order_no,
+                                       std::string_view transaction_id,
+                                       std::stop_token stop) override {
+    {
+      std::unique_lock lock(mu_);
+      max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
+      if (in_flight_ >= expected_) released_ = true;
+      cv_.notify_all();
+      cv_.wait_for(lock, std::chrono::seconds(10), [&] { return released_; });
+      --in_flight_;
+    }
+    return inner_.query_order(out_order_no, transaction_id, stop);
+  }
+  Result<wechatpay::Order> create_order(const wechatpay::CreateOrderRequest& r,
+                                        std::stop_token stop) override {
+    return inner_.create_order(r, stop);
+  }
+  Result<wechatpay::Order> unfreeze(const wechatpay::UnfreezeRequest& r,
+                                    std::stop_token stop) override {
+    return inner_.unfreeze(r, stop);
+  }
+  Result<std::int64_t> unsplit_amount(std::string_view tx, std::stop_token stop) override {
+    return inner_.unsplit_amount(tx, stop);
+  }
+  Result<wechatpay::BillInfo> apply_bill(const wechatpay::BillRequest& r,
+                                         std::stop_token stop) override {
+    return inner_.apply_bill(r, stop);
+  }
+  Result<wechatpay::BillDownload> download_bill(const wechatpay::BillInfo& b, int fd,
+                                                bool keep_gzip, std::stop_token stop) override {
+    return inner_.download_bill(b, fd, keep_gzip, stop);
+  }
+
+  int max_in_flight() const {
+    std::lock_guard lock(mu_);
+    return max_in_flight_;
+  }
+
+ private:
+  PaymentApi& inner_;
+  const int expected_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  int in_flight_ = 0;
+  int max_in_flight_ = 0;
+  bool released_ = false;
+};
+
+// spec.maxConcurrentRequests queries of a batch are in flight together (one at a time, 20 ms
+// of latency would cap a run near 50 orders/s), and every answer is still stored.
+TEST_F(SyncTest, BatchQueriesAreInFlightTogetherUpToMaxConcurrentRequests) {
+  constexpr int kOrders = 12;
+  constexpr int kConcurrency = 4;
+  std::vector<std::int64_t> orders;
+  for (int i = 0; i < kOrders; ++i) {
+    const auto tx = "42000001" + std::to_string(10 + i);
+    const auto out = "PC" + std::to_string(i);
+    seed_transaction(tx, 1000);
+    seed_mock_order(tx, out, json::array({{{"account", "1900000101"}, {"amount", 10}}}));
+    orders.push_back(insert_order({.out_order_no = out, .transaction_id = tx}));
+  }
+  auto c = config();
+  c.sync.concurrency = kConcurrency;
+  QueryBarrier barrier(*payment_, kConcurrency);
+  const auto r = run_profitshare_task(api::Task::kSync, c, *store_, barrier, context());
+  EXPECT_EQ(r.outcome, api::Outcome::kSucceeded) << r.message;
+  EXPECT_EQ(barrier.max_in_flight(), kConcurrency);
+  EXPECT_EQ(r.count("finished"), kOrders);
+  EXPECT_EQ(count("wechat_pay_profit_share_order", "state = 'FINISHED'"), kOrders);
+  EXPECT_EQ(count("wechat_pay_profit_share_operation_log", "type = 'query_order' AND success"),
+            kOrders);
 }
 
 }  // namespace

@@ -127,12 +127,16 @@ ServerResponse MockService::handle_api(const ServerRequest& request) {
     plan = plan_faults(request);
     // Recorded on arrival, so a test sees a request even while its answer is being delayed.
     seq = ++seq_;
+    // Milliseconds (mock time): rate benchmarks count requests in sliding 1 s windows.
+    const auto arrival_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
     requests_.push_back({{"seq", seq},
                          {"method", request.method},
                          {"target", request.target},
                          {"body_sha1", sha1_hex(request.body)},
                          {"wechatpay_serial", request.header("Wechatpay-Serial").value_or("")},
                          {"time", beijing_time(now())},
+                         {"time_ms", arrival_ms},
                          {"status", nullptr}});
   }
   if (plan.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.delay_ms));

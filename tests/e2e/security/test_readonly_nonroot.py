@@ -49,8 +49,9 @@ mkdir -p "$pod_dir"
 mount --no-canonicalize --bind . "$pod_dir"
 mount -o remount,bind,ro "$pod_dir"
 cd /
+shift  # the build's binary: it may live under /tmp, which the tmpfs hides; the pod's copy runs
 exec setpriv --reuid 65532 --regid 65532 --clear-groups --no-new-privs --inh-caps=-all \
-    --bounding-set=-all "$@"
+    --bounding-set=-all "$pod_dir/orderops" "$@"
 """
 
 
@@ -108,6 +109,10 @@ class ReadOnlyNonRootTest(E2ETestCase):
         kubeconfig = os.path.join(pod_dir, "kubeconfig")
         shutil.copy(env.apiserver.kubeconfig, kubeconfig)
         os.chmod(kubeconfig, 0o644)
+        # The image's binary: a copy in the pod directory, so a checkout under /tmp (which the
+        # pod's tmpfs covers) still has one to run.
+        shutil.copy(require("orderops"), os.path.join(pod_dir, "orderops"))
+        os.chmod(os.path.join(pod_dir, "orderops"), 0o755)
         script = os.path.join(env.dir, "readonly-namespace.sh")
         with open(script, "w", encoding="utf-8") as f:
             f.write(NAMESPACE_SCRIPT)
@@ -140,7 +145,8 @@ class ReadOnlyNonRootTest(E2ETestCase):
         # root filesystem can be created; /tmp can, and it is not the host's /tmp.
         probe = "orderops-ro-probe-%d" % pid
         view = "/proc/%d/root" % pid
-        for directory in ("/", "/etc", "/var/tmp", os.path.dirname(require("orderops")), pod_dir):
+        # pod_dir holds the binary the pod runs (as the image's bin directory would).
+        for directory in ("/", "/etc", "/var/tmp", pod_dir):
             path = os.path.join(directory, probe)
             try:
                 open(view + path, "x").close()

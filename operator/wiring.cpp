@@ -52,6 +52,12 @@ std::string uuid4(std::mt19937_64& random) {
 
 }  // namespace
 
+// One connection to the API server: its transport (TLS, token, rate limiter) and client.
+struct ApiConnection {
+  std::unique_ptr<kube::HttpTransport> transport;
+  std::unique_ptr<kube::Client> client;
+};
+
 // Declaration order is construction order; destruction runs backwards, so the endpoints stop
 // first and the transport goes last.
 struct ManagerApp::Parts {
@@ -60,16 +66,13 @@ struct ManagerApp::Parts {
   const Clock& clock;
   Logger log;
   std::string identity;
-  std::unique_ptr<kube::HttpTransport> transport;
-  std::unique_ptr<kube::Client> client;
-  // Events and the Lease each get their own connection and client-side rate limiter, as
-  // controller-runtime gives its recorder and its leader election their own clientsets: a
-  // flood of status writes (thousands of resources at start) then neither drops events from a
-  // full queue nor delays lease renewals.
-  std::unique_ptr<kube::HttpTransport> event_transport;
-  std::unique_ptr<kube::Client> event_client;
-  std::unique_ptr<kube::HttpTransport> lease_transport;
-  std::unique_ptr<kube::Client> lease_client;
+  // The reconcilers' and informers' connection. Events and the Lease each get their own, with
+  // its own client-side rate limiter, as controller-runtime gives its recorder and its leader
+  // election their own clientsets: a flood of status writes (thousands of resources at start)
+  // then neither drops events from a full queue nor delays lease renewals.
+  ApiConnection api;
+  ApiConnection events;
+  ApiConnection lease;
   metrics::Metrics metrics;
   std::unique_ptr<runtime::EventRecorder> recorder;
   std::unique_ptr<runtime::StatusWriter> status;
@@ -316,26 +319,21 @@ Status connect(ManagerApp::Parts& p, const kube::ClusterConfig& config,
   transport_options.default_timeout = options.request_timeout;
   transport_options.stream_header_timeout = options.request_timeout;
   transport_options.user_agent = "orderops-manager";
-  auto open = [&](std::unique_ptr<kube::HttpTransport>& transport,
-                  std::unique_ptr<kube::Client>& client) -> Status {
-    auto made =
+  for (ApiConnection* c : {&p.api, &p.events, &p.lease}) {
+    auto transport =
         kube::HttpTransport::create(config, p.clock, p.log.named("kube"), transport_options);
-    if (!made) return std::unexpected(made.error());
-    transport = std::move(*made);
-    client = std::make_unique<kube::Client>(*transport, p.clock, p.log.named("kube"));
-    return {};
-  };
-  if (auto st = open(p.transport, p.client); !st) return st;
-  if (auto st = open(p.event_transport, p.event_client); !st) return st;
-  if (auto st = open(p.lease_transport, p.lease_client); !st) return st;
+    if (!transport) return std::unexpected(transport.error());
+    c->transport = std::move(*transport);
+    c->client = std::make_unique<kube::Client>(*c->transport, p.clock, p.log.named("kube"));
+  }
   // client-go drops events beyond 1000 queued; a start with thousands of invalid resources
   // (one Warning each, under 1 KiB) would lose most of them, so the queue holds 10 000.
   p.recorder = std::make_unique<runtime::EventRecorder>(
-      *p.event_client, p.clock, p.log.named("events"),
+      *p.events.client, p.clock, p.log.named("events"),
       runtime::EventRecorderConfig{
           {std::string(kComponent), p.identity}, 10000, 12, std::chrono::seconds(10), random()});
   p.status = std::make_unique<runtime::StatusWriter>(
-      *p.client, p.clock, p.log.named("status"),
+      *p.api.client, p.clock, p.log.named("status"),
       runtime::StatusWriterConfig{.field_manager = std::string(kComponent), .seed = random()});
   return {};
 }
@@ -354,7 +352,7 @@ runtime::ManagerConfig manager_config(ManagerApp::Parts& p, const kube::ClusterC
   settings.lease_namespace = options.leader_election_namespace.value_or(
       config.in_cluster && !config.ns.empty() ? config.ns : "default");
   settings.election.identity = p.identity;
-  settings.lease_client = p.lease_client.get();
+  settings.lease_client = p.lease.client.get();
   settings.election.lease_duration = options.lease_duration;
   settings.election.renew_deadline = options.renew_deadline;
   settings.election.retry_period = options.retry_period;
@@ -385,8 +383,8 @@ Result<std::unique_ptr<ManagerApp>> ManagerApp::build(const ManagerOptions& opti
       return std::unexpected(st.error());
     }
   }
-  p->manager =
-      std::make_unique<runtime::Manager>(*p->client, clock, log.named("manager"), std::move(mc));
+  p->manager = std::make_unique<runtime::Manager>(*p->api.client, clock, log.named("manager"),
+                                                  std::move(mc));
   p->manager->set_event_recorder(p->recorder.get());
 
   // The run engine lives for the whole process but runs only while leading: when leadership

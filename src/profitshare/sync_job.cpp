@@ -89,13 +89,11 @@ class SyncRun {
         out[i].finished = env_.ctx.clock.monotonic();
       }
     };
-    const auto helpers =
-        std::min<std::size_t>(static_cast<std::size_t>(std::max(config_.concurrency, 1)),
-                              orders.size()) -
-        (orders.empty() ? 0 : 1);
+    const auto workers = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max(config_.concurrency, 1)), orders.size());
     {
-      std::vector<std::jthread> threads;
-      for (std::size_t k = 0; k < helpers; ++k) threads.emplace_back(work);
+      std::vector<std::jthread> helpers;
+      for (std::size_t k = 1; k < workers; ++k) helpers.emplace_back(work);
       work();
     }
     return out;

@@ -82,18 +82,12 @@ AtpReconciler::Observed AtpReconciler::observe(const kube::Json& object,
   }
   o.config = std::move(*config);
   const auto& ref = o.policy->spec.database.secret_ref;
-  auto url = secret_value(d_.secrets, o.policy->metadata.namespace_name, ref.name, ref.key);
+  auto url = database_url(d_.secrets, o.policy->metadata.namespace_name, ref.name, ref.key);
   if (!url) {
     o.problem = url.error();
     return o;
   }
-  o.database_url = trim(std::move(*url));
-  if (o.database_url.empty()) {
-    o.problem =
-        Error{ErrorCode::kInvalid, "secret " + ref.name + " key \"" + ref.key + "\" is empty",
-              std::string(reasons::kInvalidCredentials)};
-    return o;
-  }
+  o.database_url = std::move(*url);
   pg::SchemaOptions schema;
   schema.aftersales_table = o.config->table;
   schema.aftersales_log_table = o.config->log_table;

@@ -61,19 +61,12 @@ PssReconciler::Observed PssReconciler::observe(const kube::Json& object, std::st
   const std::string& ns = o.schedule->metadata.namespace_name;
   o.session.spec = spec;
   auto url =
-      secret_value(d_.secrets, ns, spec.database.secret_ref.name, spec.database.secret_ref.key);
+      database_url(d_.secrets, ns, spec.database.secret_ref.name, spec.database.secret_ref.key);
   if (!url) {
     o.problem = url.error();
     return o;
   }
-  o.session.database_url = trim(std::move(*url));
-  if (o.session.database_url.empty()) {  // as for ATP: a blank key is not a database to try
-    o.problem = Error{ErrorCode::kInvalid,
-                      "secret " + spec.database.secret_ref.name + " key \"" +
-                          spec.database.secret_ref.key + "\" is empty",
-                      std::string(reasons::kInvalidCredentials)};
-    return o;
-  }
+  o.session.database_url = std::move(*url);
   auto credentials = d_.secrets.get(ns, spec.merchant.credentials_secret_ref.name);
   if (!credentials) {
     o.problem = credentials.error();

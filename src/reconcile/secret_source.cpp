@@ -3,10 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/condition_types.h"
 #include "common/base64.h"
 #include "kube/client.h"
 #include "kube/object.h"
 #include "kube/resource.h"
+#include "reconcile/resource_support.h"
 #include "runtime/store.h"
 
 namespace orderops::reconcile {
@@ -57,6 +59,18 @@ Result<std::string> secret_value(const SecretSource& source, const std::string& 
                       "SecretNotFound");
   }
   return it->second;
+}
+
+Result<std::string> database_url(const SecretSource& source, const std::string& ns,
+                                 const std::string& name, const std::string& key) {
+  auto url = secret_value(source, ns, name, key);
+  if (!url) return url;
+  std::string trimmed = trim(std::move(*url));
+  if (trimmed.empty()) {
+    return make_error(ErrorCode::kInvalid, "secret " + name + " key \"" + key + "\" is empty",
+                      std::string(api::reasons::kInvalidCredentials));
+  }
+  return trimmed;
 }
 
 Result<SecretData> StoreSecretSource::get(const std::string& ns, const std::string& name) const {

@@ -32,6 +32,12 @@ class SecretSource {
 Result<std::string> secret_value(const SecretSource& source, const std::string& ns,
                                  const std::string& name, const std::string& key);
 
+// The database URL of spec.database.secretRef, trimmed. A blank value is InvalidCredentials (it
+// stalls until the Secret is fixed): handed to libpq it would mean the PG* defaults and the
+// local socket, never the database the Secret meant.
+Result<std::string> database_url(const SecretSource& source, const std::string& ns,
+                                 const std::string& name, const std::string& key);
+
 class StoreSecretSource final : public SecretSource {
  public:
   explicit StoreSecretSource(const runtime::Store& store) : store_(store) {}
